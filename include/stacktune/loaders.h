@@ -1,0 +1,70 @@
+/* loaders: the repository walker and one loader per file format (an ops table). */
+#ifndef STACKTUNE_LOADERS_H
+#define STACKTUNE_LOADERS_H
+
+#include "stacktune/core.h"
+
+/* A file handed to a loader: contents are NUL-terminated and contain no NUL byte. */
+struct st_file {
+	const char *path; /* repository-relative, '/'-separated: "backend/.env" */
+	const char *name; /* basename */
+	const char *data;
+	size_t size;
+};
+
+enum st_match { ST_MATCH_NO = 0, ST_MATCH_YES = 1, ST_MATCH_NEED_HEAD = 2 };
+
+struct st_loader {
+	const char *name;
+	/* Decides from the path (head == NULL) or from the first bytes of the file. */
+	enum st_match (*match)(const char *path, const char *name, const char *head, size_t head_len);
+	/* Loads facts from the file; returns 0, or -1 after recording a diagnostic (the walk goes on). */
+	int (*load)(struct st_ctx *ctx, const struct st_file *f);
+};
+
+extern const struct st_loader st_loaders[];
+extern const size_t st_loaders_count;
+
+struct st_walk_opts {
+	size_t max_file_size; /* files larger than this are skipped with a diagnostic; 0 = default 4 MiB */
+	int no_ignore;        /* 1: do not read .gitignore / .stacktuneignore */
+};
+
+struct st_walk_stats {
+	size_t dirs, files, loaded, skipped;
+};
+
+/* Walks root recursively, dispatches matching files to the loaders; 0, or -1 when root cannot be read. */
+int st_walk(struct st_ctx *ctx, const char *root, const struct st_walk_opts *opts, struct st_walk_stats *stats);
+
+/* Reads a file below ctx->root by repository-relative path with the walker's checks (inside the tree, not
+ * binary, size limit). 0, or -1 after recording a diagnostic at `from` (may be NULL). Contents go to the arena. */
+int st_file_read(struct st_ctx *ctx, const char *relpath, const struct st_origin *from, struct st_file *out);
+
+/* ---- shared helpers for loaders --------------------------------------- */
+
+/* A parsed connection URL or DSN. Strings are arena copies; password is never printed. */
+struct st_url_param {
+	const char *key, *value;
+};
+struct st_url {
+	const char *scheme; /* "postgresql", "mysql", "redis", ... as written, lower-cased */
+	const char *user;
+	const char *password; /* NULL when absent */
+	const char *host;
+	int port;             /* 0 when absent */
+	const char *database; /* path without '/', or redis db number as text */
+	struct st_url_param *params;
+	size_t n_params;
+	const char *redacted; /* the whole URL with the password replaced by *** */
+};
+
+/* Parses scheme://[user[:password]@]host[:port][/db][?k=v&...]; 0 or -1 (not a URL). Percent-decodes parts. */
+int st_url_parse(struct st_ctx *ctx, const char *s, size_t n, struct st_url *out);
+/* Records facts prefix.scheme/.user/.password(secret)/.host/.port/.database/.param.K from a parsed URL. */
+void st_url_facts(struct st_ctx *ctx, const char *prefix, const char *component, const struct st_url *u,
+                  const struct st_origin *o, int layer);
+/* Returns a copy of text with the password of any URL inside it replaced by ***, or NULL when none. */
+const char *st_url_redact(struct st_ctx *ctx, const char *text);
+
+#endif
