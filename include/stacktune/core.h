@@ -238,4 +238,10 @@ const struct st_fact_entry *st_fact_entry(const struct st_ctx *ctx, const char *
 /* Returns the entries sorted by name in a newly allocated (arena) array; *n receives the count. */
 const struct st_fact_entry **st_fact_sorted(struct st_ctx *ctx, size_t *n);
 
+/* ---- files ------------------------------------------------------------ */
+
+/* Writes data to path atomically: temp file in the same directory, fsync, rename; an existing file keeps its
+ * mode and owner. Never leaves a partial file. 0, or -1 with errno set. */
+int st_write_atomic(const char *path, const void *data, size_t n);
+
 #endif

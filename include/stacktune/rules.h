@@ -31,7 +31,7 @@ struct st_findings {
 
 struct st_rulebook;
 
-/* Loads every rules/*.yaml under dir; NULL after diagnostics with file:line:col when a file is bad. */
+/* Loads every rules/NAME.yaml file under dir; NULL after diagnostics with file:line:col when a file is bad. */
 struct st_rulebook *st_rules_load(struct st_ctx *ctx, const char *dir);
 /* Runs the rulebook over the stack and appends findings; 0 or -1. */
 int st_rules_run(struct st_ctx *ctx, const struct st_rulebook *rb, const struct st_stack *stack,

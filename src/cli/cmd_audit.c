@@ -1,1 +1,99 @@
-/* placeholder */
+/* audit and facts: walk the tree, build the model, (audit:) run the rulebook, render. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "stacktune/loaders.h"
+
+struct pipeline {
+	struct st_ctx ctx;
+	struct st_host host;
+	struct st_stack stack;
+	struct st_findings findings;
+	struct st_walk_stats stats;
+	const char *path;
+};
+
+/* Runs host set-up, walk and model; returns 0, or an exit status when the run cannot go on. */
+static int pipeline_run(struct pipeline *p, const struct cli_opts *o)
+{
+	p->path = o->n_args ? o->args[0] : ".";
+	p->ctx.root = p->path;
+	p->ctx.verbose = o->verbose;
+	if (cli_host_setup(&p->ctx, o, &p->host) < 0)
+		return EXIT_USAGE;
+	struct st_walk_opts wo = {.max_file_size = o->max_file_size, .no_ignore = o->no_ignore};
+	if (st_walk(&p->ctx, p->path, &wo, &p->stats) < 0)
+		return EXIT_USAGE;
+	if (st_stack_build(&p->ctx, &p->host, &p->stack) < 0)
+		return EXIT_USAGE;
+	return 0;
+}
+
+static int render(struct pipeline *p, const struct cli_opts *o, int audit)
+{
+	const struct st_report_ops *ops = st_report_find(o->format);
+	struct st_report r = {.ctx = &p->ctx, .target = p->path, .host = &p->host, .stack = &p->stack,
+	                      .findings = audit ? &p->findings : NULL, .color = o->color && !o->out,
+	                      .quiet = o->quiet, .verbose = o->verbose};
+	struct st_buf b = {0};
+	int rc = audit ? ops->audit(&r, &b) : ops->facts(&r, &b);
+	if (rc < 0 || cli_emit(o, &b) < 0) {
+		st_buf_free(&b);
+		return -1;
+	}
+	st_buf_free(&b);
+	return 0;
+}
+
+/* Exit status: input errors win over findings. */
+static int exit_status(const struct pipeline *p, const struct cli_opts *o)
+{
+	if (p->ctx.oom || st_diag_count(&p->ctx, ST_SEV_ERROR))
+		return EXIT_USAGE;
+	for (size_t i = 0; i < p->findings.n; i++)
+		if (p->findings.items[i].severity >= o->fail_on)
+			return EXIT_FINDINGS;
+	return EXIT_CLEAN;
+}
+
+static int finish(struct pipeline *p, int rc)
+{
+	if (p->ctx.oom)
+		fprintf(stderr, "stacktune: out of memory\n");
+	st_ctx_free(&p->ctx);
+	return rc;
+}
+
+int cmd_facts(const struct cli_cmd *cmd, struct cli_opts *o)
+{
+	struct pipeline p = {0};
+	st_ctx_init(&p.ctx);
+	int rc = pipeline_run(&p, o);
+	if (rc) {
+		cli_print_diags(&p.ctx, o);
+		return finish(&p, rc);
+	}
+	if (strcmp(o->format, "text") == 0)
+		cli_print_diags(&p.ctx, o);
+	if (render(&p, o, 0) < 0)
+		return finish(&p, EXIT_USAGE);
+	return finish(&p, exit_status(&p, o));
+}
+
+int cmd_audit(const struct cli_cmd *cmd, struct cli_opts *o)
+{
+	struct pipeline p = {0};
+	st_ctx_init(&p.ctx);
+	int rc = pipeline_run(&p, o);
+	if (rc) {
+		cli_print_diags(&p.ctx, o);
+		return finish(&p, rc);
+	}
+	struct st_rulebook *rb = st_rules_load(&p.ctx, cli_datadir());
+	if (rb)
+		st_rules_run(&p.ctx, rb, &p.stack, &p.findings);
+	if (render(&p, o, 1) < 0)
+		return finish(&p, EXIT_USAGE);
+	return finish(&p, exit_status(&p, o));
+}

@@ -1,1 +1,125 @@
-/* placeholder */
+/* stacktune: the command table and dispatch. The only place that prints and exits. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static int cmd_help(const struct cli_cmd *cmd, struct cli_opts *o);
+
+#define COMMON_HELP                                                                                               \
+	"  --format text|json       output format (default text)\n"                                               \
+	"  --profile NAME|PATH      audit for a profile (profiles/NAME.ini) instead of this host\n"                 \
+	"  --cpus N, --memory SIZE  override the CPUs / memory of the host or profile\n"                           \
+	"  --color=auto|always|never  colours (auto: only on a terminal; NO_COLOR disables)\n"                     \
+	"  --no-ignore              do not read .gitignore / .stacktuneignore\n"                                   \
+	"  --max-file-size SIZE     skip larger files (default 4MB)\n"                                            \
+	"  -q, -v                   quieter / more verbose\n"
+
+const struct cli_cmd cli_commands[] = {
+	{"audit", cmd_audit, OPT_FORMAT | OPT_PROFILE | OPT_FAIL_ON | OPT_WALK, 1, "audit [PATH] [options]",
+	 "Walks PATH (default .), builds the stack model and runs the rulebook.\n"
+	 "Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage, input or connection error.\n\n"
+	 "Options:\n" COMMON_HELP
+	 "  --fail-on info|warning|error  lowest severity that makes the exit status 1 (default error)\n"},
+	{"facts", cmd_facts, OPT_FORMAT | OPT_PROFILE | OPT_WALK, 1, "facts [PATH] [options]",
+	 "Lists every fact of the model with its value, unit, origin and the values it overrides.\n"
+	 "Exit status: 0, or 2 when an input could not be read or parsed.\n\n"
+	 "Options:\n" COMMON_HELP},
+	{"host", cmd_host, OPT_FORMAT | OPT_PROFILE, 0, "host [options]",
+	 "Shows what the host looks like to stacktune: CPUs, memory (cgroup-aware) and disks, with sources.\n\n"
+	 "Options:\n"
+	 "  --format text|json       output format (default text)\n"
+	 "  --profile NAME|PATH      show a profile instead of this host\n"
+	 "  --cpus N, --memory SIZE  override single values\n"},
+	{"tune", cmd_not_built, 0, 8, "tune [PATH] [--out FILE | --write]",
+	 "Turns findings with recommendations into configuration patches. Not built yet.\n"},
+	{"index", cmd_not_built, 0, 8, "index plan|apply ...",
+	 "Plans and applies index migrations safely. Not built yet.\n"},
+	{"rules", cmd_not_built, 0, 8, "rules list | rules explain ID",
+	 "Lists and explains the rulebook. Not built yet.\n"},
+	{"help", cmd_help, 0, 1, "help [COMMAND]", "Shows help for stacktune or one command.\n"},
+	{"version", cmd_version, 0, 0, "version", "Prints the version.\n"},
+	{NULL, NULL, 0, 0, NULL, NULL},
+};
+
+static const struct cli_cmd *find_cmd(const char *name)
+{
+	for (const struct cli_cmd *c = cli_commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+static void print_overview(FILE *f)
+{
+	fprintf(f, "usage: stacktune COMMAND [ARGS] [OPTIONS]\n\n"
+	           "Audits and tunes the configuration of database + application-server stacks.\n\nCommands:\n");
+	for (const struct cli_cmd *c = cli_commands; c->name; c++)
+		fprintf(f, "  %s\n", c->synopsis);
+	fprintf(f, "\nRun 'stacktune help COMMAND' or 'stacktune COMMAND --help' for details.\n");
+}
+
+static void print_cmd_help(const struct cli_cmd *c)
+{
+	printf("usage: stacktune %s\n\n%s", c->synopsis, c->help);
+}
+
+static int cmd_help(const struct cli_cmd *cmd, struct cli_opts *o)
+{
+	if (o->n_args == 0) {
+		print_overview(stdout);
+		return EXIT_CLEAN;
+	}
+	const struct cli_cmd *c = find_cmd(o->args[0]);
+	if (!c)
+		return cli_usage_error(cmd->name, "unknown command '%s'", o->args[0]);
+	print_cmd_help(c);
+	return EXIT_CLEAN;
+}
+
+int cmd_version(const struct cli_cmd *cmd, struct cli_opts *o)
+{
+	printf("stacktune %s\n", ST_VERSION);
+	return EXIT_CLEAN;
+}
+
+int cmd_not_built(const struct cli_cmd *cmd, struct cli_opts *o)
+{
+	fprintf(stderr, "stacktune: '%s' is not built yet\n", cmd->name);
+	return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		print_overview(stderr);
+		return EXIT_USAGE;
+	}
+	const char *name = argv[1];
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+		print_overview(stdout);
+		return EXIT_CLEAN;
+	}
+	if (strcmp(name, "--version") == 0)
+		name = "version";
+	const struct cli_cmd *c = find_cmd(name);
+	if (!c)
+		return cli_usage_error(NULL, "unknown command '%s'", name);
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			print_cmd_help(c);
+			return EXIT_CLEAN;
+		}
+	}
+	struct cli_opts o;
+	if (cli_parse(c, argc - 2, argv + 2, &o) < 0)
+		return EXIT_USAGE;
+	int rc = c->run(c, &o);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "stacktune: error writing output\n");
+		return EXIT_USAGE;
+	}
+	return rc;
+}

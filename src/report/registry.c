@@ -1,1 +1,18 @@
-/* placeholder */
+/* The report writers: one entry per format. */
+#include <string.h>
+
+#include "report_internal.h"
+
+const struct st_report_ops st_report_ops[] = {
+	{.name = "text", .facts = st_report_text_facts, .audit = st_report_text_audit, .host = st_report_text_host},
+	{.name = "json", .facts = st_report_json_facts, .audit = st_report_json_audit, .host = st_report_json_host},
+};
+const size_t st_report_ops_count = sizeof(st_report_ops) / sizeof(st_report_ops[0]);
+
+const struct st_report_ops *st_report_find(const char *name)
+{
+	for (size_t i = 0; i < st_report_ops_count; i++)
+		if (strcmp(st_report_ops[i].name, name) == 0)
+			return &st_report_ops[i];
+	return NULL;
+}

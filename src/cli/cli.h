@@ -1,0 +1,67 @@
+/* cli internals: the command table, parsed options, the shared audit pipeline. */
+#ifndef STACKTUNE_CLI_H
+#define STACKTUNE_CLI_H
+
+#include "stacktune/core.h"
+#include "stacktune/host.h"
+#include "stacktune/model.h"
+#include "stacktune/report.h"
+#include "stacktune/rules.h"
+
+enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
+
+/* Option bits: which options a command accepts. */
+enum {
+	OPT_FORMAT = 1u << 0,
+	OPT_PROFILE = 1u << 1, /* --profile, --cpus, --memory */
+	OPT_FAIL_ON = 1u << 2,
+	OPT_WALK = 1u << 3,    /* --no-ignore, --max-file-size */
+	OPT_OUTPUT = 1u << 4,  /* --out */
+};
+
+struct cli_opts {
+	const char *format;
+	const char *profile;
+	const char *cpus, *memory;
+	enum st_severity fail_on;
+	int quiet, verbose;
+	int color;             /* resolved: 1 = use ANSI colours */
+	const char *color_when; /* auto | always | never */
+	int no_ignore;
+	size_t max_file_size;
+	const char *out;
+	const char *args[8];   /* positional arguments after the command */
+	int n_args;
+};
+
+struct cli_cmd {
+	const char *name;
+	int (*run)(const struct cli_cmd *cmd, struct cli_opts *o);
+	unsigned accepts;      /* OPT_* bits */
+	int max_args;
+	const char *synopsis;  /* one line: "audit [PATH] [options]" */
+	const char *help;      /* what it does, and its options */
+};
+
+/* Parses argv after the command name; prints a one-line usage error and returns -1 on bad input. */
+int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli_opts *o);
+/* Prints one line "stacktune: MSG (see 'stacktune help CMD')" to stderr; returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Writes a buffer to stdout or to o->out atomically; 0 or -1 (message printed). */
+int cli_emit(const struct cli_opts *o, struct st_buf *b);
+/* Prints the context's diagnostics to stderr (text), redacted and with file:line:col. */
+void cli_print_diags(const struct st_ctx *ctx, const struct cli_opts *o);
+/* Where profiles/ and rules/ live: the source tree while running from a build, else the install dir. */
+const char *cli_datadir(void);
+/* Sets up the host (probe or profile + overrides) and records its facts; 0 or -1 (diagnostics recorded). */
+int cli_host_setup(struct st_ctx *ctx, const struct cli_opts *o, struct st_host *h);
+
+int cmd_audit(const struct cli_cmd *cmd, struct cli_opts *o);
+int cmd_facts(const struct cli_cmd *cmd, struct cli_opts *o);
+int cmd_host(const struct cli_cmd *cmd, struct cli_opts *o);
+int cmd_version(const struct cli_cmd *cmd, struct cli_opts *o);
+int cmd_not_built(const struct cli_cmd *cmd, struct cli_opts *o);
+
+extern const struct cli_cmd cli_commands[];
+
+#endif
