@@ -14,8 +14,23 @@ struct st_file {
 
 enum st_match { ST_MATCH_NO = 0, ST_MATCH_YES = 1, ST_MATCH_NEED_HEAD = 2 };
 
+/* Loading order: files are dispatched by phase, then by path, so a loader can rely on the facts of the
+ * phases before it (compose sees .env files; server configs see compose links; app code sees both). */
+enum st_phase {
+	ST_PHASE_ENV = 0,     /* .env files */
+	ST_PHASE_TOPOLOGY = 1, /* docker-compose, Procfile */
+	ST_PHASE_SERVER = 2,  /* postgresql.conf, my.cnf, pgbouncer.ini */
+	ST_PHASE_APP = 3,     /* settings.py, start scripts, Go/JS/Prisma sources, SQL migrations */
+};
+
+/* Naming convention for server facts: "<component>.<setting>", where component is the compose service the
+ * file is mounted into (the compose loader records fact "link.config.<relpath>" = service name, with the
+ * origin of the volume line), else the kind's default id: "postgres", "mysql", "pgbouncer". Setting names
+ * are normalised (PostgreSQL: lower case; MySQL: lower case, dashes as underscores). */
+
 struct st_loader {
 	const char *name;
+	enum st_phase phase;
 	/* Decides from the path (head == NULL) or from the first bytes of the file. */
 	enum st_match (*match)(const char *path, const char *name, const char *head, size_t head_len);
 	/* Loads facts from the file; returns 0, or -1 after recording a diagnostic (the walk goes on). */
