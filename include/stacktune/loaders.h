@@ -81,5 +81,14 @@ void st_url_facts(struct st_ctx *ctx, const char *prefix, const char *component,
                   const struct st_origin *o, int layer);
 /* Returns a copy of text with the password of any URL inside it replaced by ***, or NULL when none. */
 const char *st_url_redact(struct st_ctx *ctx, const char *text);
+/* Parses a connection string: a URL, else a Go MySQL DSN (user:pass@tcp(host:3306)/db, scheme "mysql"), else
+ * a libpq key=value string with host=, dbname= or user= (scheme "postgresql"); 0 or -1 (none of them). */
+int st_dsn_parse(struct st_ctx *ctx, const char *s, size_t n, struct st_url *out);
+
+/* ---- loaders (one per format; each has one line in st_loaders[]) ------ */
+
+/* .env files: .env, .env.*, *.env; facts env.<path>.<KEY> (+ .<part> for connection URLs). */
+enum st_match st_dotenv_match(const char *path, const char *name, const char *head, size_t head_len);
+int st_dotenv_load(struct st_ctx *ctx, const struct st_file *f);
 
 #endif
