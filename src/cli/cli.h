@@ -17,6 +17,7 @@ enum {
 	OPT_FAIL_ON = 1u << 2,
 	OPT_WALK = 1u << 3,    /* --no-ignore, --max-file-size */
 	OPT_OUTPUT = 1u << 4,  /* --out */
+	OPT_RULES = 1u << 5,   /* --rules DIR, --config FILE */
 };
 
 struct cli_opts {
@@ -30,6 +31,8 @@ struct cli_opts {
 	int no_ignore;
 	size_t max_file_size;
 	const char *out;
+	const char *rules_dir;
+	const char *config;
 	const char *args[8];   /* positional arguments after the command */
 	int n_args;
 };
@@ -56,6 +59,10 @@ const char *cli_datadir(void);
 /* Sets up the host (probe or profile + overrides) and records its facts; 0 or -1 (diagnostics recorded). */
 int cli_host_setup(struct st_ctx *ctx, const struct cli_opts *o, struct st_host *h);
 
+/* The rules directory: --rules, else DATADIR/rules (string in the ctx arena). */
+const char *cli_rules_dir(const struct cli_opts *o, struct st_ctx *ctx);
+
+int cmd_rules(const struct cli_cmd *cmd, struct cli_opts *o);
 int cmd_audit(const struct cli_cmd *cmd, struct cli_opts *o);
 int cmd_facts(const struct cli_cmd *cmd, struct cli_opts *o);
 int cmd_host(const struct cli_cmd *cmd, struct cli_opts *o);

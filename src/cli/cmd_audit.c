@@ -90,9 +90,15 @@ int cmd_audit(const struct cli_cmd *cmd, struct cli_opts *o)
 		cli_print_diags(&p.ctx, o);
 		return finish(&p, rc);
 	}
-	struct st_rulebook *rb = st_rules_load(&p.ctx, cli_datadir());
-	if (rb)
-		st_rules_run(&p.ctx, rb, &p.stack, &p.findings);
+	struct st_rulebook *rb = st_rules_load(&p.ctx, cli_rules_dir(o, &p.ctx));
+	if (!rb) {
+		cli_print_diags(&p.ctx, o);
+		return finish(&p, EXIT_USAGE);
+	}
+	const char *cfg = o->config ? o->config : st_arena_printf(&p.ctx.arena, "%s/.stacktune.yaml", p.path);
+	if (cfg)
+		st_rules_config_load(&p.ctx, rb, cfg, o->config ? o->config : ".stacktune.yaml");
+	st_rules_run(&p.ctx, rb, &p.stack, &p.findings);
 	if (render(&p, o, 1) < 0)
 		return finish(&p, EXIT_USAGE);
 	return finish(&p, exit_status(&p, o));

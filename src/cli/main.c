@@ -16,11 +16,13 @@ static int cmd_help(const struct cli_cmd *cmd, struct cli_opts *o);
 	"  -q, -v                   quieter / more verbose\n"
 
 const struct cli_cmd cli_commands[] = {
-	{"audit", cmd_audit, OPT_FORMAT | OPT_PROFILE | OPT_FAIL_ON | OPT_WALK, 1, "audit [PATH] [options]",
+	{"audit", cmd_audit, OPT_FORMAT | OPT_PROFILE | OPT_FAIL_ON | OPT_WALK | OPT_RULES, 1, "audit [PATH] [options]",
 	 "Walks PATH (default .), builds the stack model and runs the rulebook.\n"
 	 "Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage, input or connection error.\n\n"
 	 "Options:\n" COMMON_HELP
-	 "  --fail-on info|warning|error  lowest severity that makes the exit status 1 (default error)\n"},
+	 "  --fail-on info|warning|error  lowest severity that makes the exit status 1 (default error)\n"
+	 "  --rules DIR              the rulebook directory (default: the installed rules/)\n"
+	 "  --config FILE            suppressions (default: PATH/.stacktune.yaml)\n"},
 	{"facts", cmd_facts, OPT_FORMAT | OPT_PROFILE | OPT_WALK, 1, "facts [PATH] [options]",
 	 "Lists every fact of the model with its value, unit, origin and the values it overrides.\n"
 	 "Exit status: 0, or 2 when an input could not be read or parsed.\n\n"
@@ -35,8 +37,10 @@ const struct cli_cmd cli_commands[] = {
 	 "Turns findings with recommendations into configuration patches. Not built yet.\n"},
 	{"index", cmd_not_built, 0, 8, "index plan|apply ...",
 	 "Plans and applies index migrations safely. Not built yet.\n"},
-	{"rules", cmd_not_built, 0, 8, "rules list | rules explain ID",
-	 "Lists and explains the rulebook. Not built yet.\n"},
+	{"rules", cmd_rules, OPT_RULES, 2, "rules list | rules explain ID",
+	 "Lists the rulebook, or explains one rule: rationale, formula, references, an example.\n\n"
+	 "Options:\n"
+	 "  --rules DIR              the rulebook directory (default: the installed rules/)\n"},
 	{"help", cmd_help, 0, 1, "help [COMMAND]", "Shows help for stacktune or one command.\n"},
 	{"version", cmd_version, 0, 0, "version", "Prints the version.\n"},
 	{NULL, NULL, 0, 0, NULL, NULL},

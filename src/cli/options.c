@@ -25,7 +25,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 }
 
 enum opt_id { O_FORMAT, O_PROFILE, O_CPUS, O_MEMORY, O_FAIL_ON, O_QUIET, O_VERBOSE, O_COLOR, O_NO_IGNORE, O_MAX_FILE,
-              O_OUT };
+              O_OUT, O_RULES, O_CONFIG };
 
 struct opt_def {
 	const char *long_name;
@@ -42,6 +42,7 @@ static const struct opt_def opt_defs[] = {
 	{"verbose", 'v', O_VERBOSE, 0, 0},           {"color", 0, O_COLOR, 0, 2},
 	{"colour", 0, O_COLOR, 0, 2},                {"no-ignore", 0, O_NO_IGNORE, OPT_WALK, 0},
 	{"max-file-size", 0, O_MAX_FILE, OPT_WALK, 1}, {"out", 'o', O_OUT, OPT_OUTPUT, 1},
+	{"rules", 0, O_RULES, OPT_RULES, 1},          {"config", 0, O_CONFIG, OPT_RULES, 1},
 };
 
 static int apply_opt(const struct cli_cmd *cmd, const struct opt_def *d, const char *arg, struct cli_opts *o)
@@ -91,6 +92,12 @@ static int apply_opt(const struct cli_cmd *cmd, const struct opt_def *d, const c
 	}
 	case O_OUT:
 		o->out = arg;
+		break;
+	case O_RULES:
+		o->rules_dir = arg;
+		break;
+	case O_CONFIG:
+		o->config = arg;
 		break;
 	}
 	return 0;

@@ -1,0 +1,68 @@
+/* rules list / rules explain ID: the rulebook for people. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+const char *cli_rules_dir(const struct cli_opts *o, struct st_ctx *ctx)
+{
+	if (o->rules_dir)
+		return o->rules_dir;
+	return st_arena_printf(&ctx->arena, "%s/rules", cli_datadir());
+}
+
+static void explain(const struct st_rule_info *ri)
+{
+	printf("%s (%s)\n", ri->id, st_severity_name(ri->severity));
+	printf("  applies to: %s\n", ri->components ? ri->components : "the whole stack");
+	printf("  when:       %s\n", ri->when);
+	printf("  message:    %s\n", ri->message);
+	if (ri->recommend)
+		printf("  recommends: %s\n", ri->recommend);
+	if (ri->rationale)
+		printf("\n%s\n", ri->rationale);
+	if (ri->example)
+		printf("\nExample:\n%s\n", ri->example);
+	if (ri->n_references) {
+		printf("\nReferences:\n");
+		for (size_t i = 0; i < ri->n_references; i++)
+			printf("  - %s\n", ri->references[i]);
+	}
+	printf("\nDefined in %s:%u\n", ri->origin.file, ri->origin.line);
+}
+
+int cmd_rules(const struct cli_cmd *cmd, struct cli_opts *o)
+{
+	if (o->n_args == 0 || (strcmp(o->args[0], "list") != 0 && strcmp(o->args[0], "explain") != 0))
+		return cli_usage_error(cmd->name, "expected 'rules list' or 'rules explain ID'");
+	int is_list = strcmp(o->args[0], "list") == 0;
+	if (is_list ? o->n_args != 1 : o->n_args != 2)
+		return cli_usage_error(cmd->name, is_list ? "'rules list' takes no argument" : "'rules explain' takes one rule id");
+	struct st_ctx ctx;
+	st_ctx_init(&ctx);
+	int rc = EXIT_CLEAN;
+	struct st_rulebook *rb = st_rules_load(&ctx, cli_rules_dir(o, &ctx));
+	if (!rb) {
+		cli_print_diags(&ctx, o);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	struct st_rule_info ri;
+	if (is_list) {
+		for (size_t i = 0; st_rules_info(rb, i, &ri) == 0; i++)
+			printf("%-36s %-8s %-22s %s\n", ri.id, st_severity_name(ri.severity),
+			       ri.components ? ri.components : "stack", ri.message);
+		goto out;
+	}
+	long k = st_rules_find(rb, o->args[1]);
+	if (k < 0) {
+		fprintf(stderr, "stacktune: no rule '%s' (see 'stacktune rules list')\n", o->args[1]);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	st_rules_info(rb, (size_t)k, &ri);
+	explain(&ri);
+out:
+	st_ctx_free(&ctx);
+	return rc;
+}
