@@ -1,0 +1,7 @@
+DROP TABLE IF EXISTS usage_logs;
+DROP TABLE IF EXISTS payment_orders;
+DROP TABLE IF EXISTS daily_usage;
+DROP TABLE IF EXISTS user_packages;
+DROP TABLE IF EXISTS packages;
+DROP TABLE IF EXISTS api_keys;
+DROP TABLE IF EXISTS users;
