@@ -1,1 +1,7 @@
-/* placeholder */
+/* The loader table: one line per file format, dispatched by phase then path (see st_walk). */
+#include "stacktune/loaders.h"
+
+const struct st_loader st_loaders[] = {
+	{.name = "dotenv", .phase = ST_PHASE_ENV, .match = st_dotenv_match, .load = st_dotenv_load},
+};
+const size_t st_loaders_count = sizeof st_loaders / sizeof st_loaders[0];
