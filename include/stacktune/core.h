@@ -45,7 +45,7 @@ int st_buf_putc(struct st_buf *b, char c);
 /* Appends formatted text; 0 or -1. */
 int st_buf_printf(struct st_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* va_list form of st_buf_printf. */
-int st_buf_vprintf(struct st_buf *b, const char *fmt, va_list ap);
+int st_buf_vprintf(struct st_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Returns the contents as a C string ("" when empty). */
 const char *st_buf_cstr(struct st_buf *b);
 /* Frees the storage and resets the buffer to empty. */
