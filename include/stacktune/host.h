@@ -24,6 +24,7 @@ struct st_host {
 	const char *workload; /* web, oltp, dw, mixed (profile) or NULL */
 	const char *source;   /* "host" or "profile" */
 	const char *profile;  /* profile name when source is "profile" */
+	struct st_origin workload_origin; /* where workload was set */
 };
 
 /* Returns "hdd", "ssd", "nvme" or "unknown". */
@@ -37,7 +38,15 @@ int st_host_probe(struct st_ctx *ctx, const char *sysroot, struct st_host *h);
  * .ini) and replaces the host with it; 0, or -1 after a diagnostic with file:line. */
 int st_profile_load(struct st_ctx *ctx, const char *datadir, const char *name_or_path, struct st_host *h);
 
-/* Records the host as facts host.cpus, host.memory, host.disk, host.workload (layer per source). */
+/* Replaces the CPU count with --cpus TEXT (an integer 1..4096, origin cli); 0, or -1 after an error diagnostic. */
+int st_host_override_cpus(struct st_ctx *ctx, struct st_host *h, const char *text);
+
+/* Replaces the memory with --memory TEXT (a size such as 8GB, at least 1MB, origin cli); 0, or -1 after an error
+ * diagnostic. */
+int st_host_override_memory(struct st_ctx *ctx, struct st_host *h, const char *text);
+
+/* Records the host as facts host.cpus, host.memory, host.disk, host.workload and host.disk.NAME (layer per
+ * origin: host, profile or cli). */
 void st_host_facts(struct st_ctx *ctx, const struct st_host *h);
 
 #endif
