@@ -224,12 +224,13 @@ static int handler(void *user, const char *section, const char *name, const char
 	return 1;
 }
 
-static int cmp_str(const void *a, const void *b)
+/* Version order, so 2c4g comes before 16c32g. */
+static int cmp_name(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	return strverscmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* "a, b, c": the profile names in datadir/profiles, sorted; "none" when there are none. */
+/* "a, b, c": the profile names in datadir/profiles in version order; "none" when there are none. */
 static const char *available(struct st_ctx *ctx, const char *datadir)
 {
 	char *dirpath = st_arena_printf(&ctx->arena, "%s/profiles", datadir);
@@ -260,7 +261,7 @@ static const char *available(struct st_ctx *ctx, const char *datadir)
 		free(names);
 		return "none";
 	}
-	qsort(names, n, sizeof(*names), cmp_str);
+	qsort(names, n, sizeof(*names), cmp_name);
 	struct st_buf b = {0};
 	for (size_t i = 0; i < n; i++)
 		st_buf_printf(&b, "%s%s", i ? ", " : "", names[i]);

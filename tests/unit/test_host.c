@@ -316,6 +316,7 @@ static void test_profiles_shipped(void)
 	ok(dg && has(dg->message, "no-such-profile") && has(dg->message, "4c8g"),
 	   "unknown profile: message names it and lists the available ones (%s)", dg ? dg->message : "");
 	ok(dg && !has(dg->message, "/profiles/"), "unknown profile: no machine path in the message");
+	ok(dg && has(dg->message, "2c4g, 4c8g, 8c16g, 16c32g, 32c64g"), "unknown profile: names in version order");
 	is_int(h.cpus, 77, "failed load leaves the host alone");
 	is_int(st_profile_load(&ctx, "..", "../etc", &h), -1, "a name with a slash is a path, and it is missing");
 	is_int(st_profile_load(&ctx, "..", "x y", &h), -1, "a name with a space is rejected");
