@@ -91,4 +91,48 @@ int st_dsn_parse(struct st_ctx *ctx, const char *s, size_t n, struct st_url *out
 enum st_match st_dotenv_match(const char *path, const char *name, const char *head, size_t head_len);
 int st_dotenv_load(struct st_ctx *ctx, const struct st_file *f);
 
+/* my.cnf / MySQL and MariaDB option files (my.cnf, mariadb.cnf, *.cnf under mysql/, conf.d/, mariadb.conf.d/).
+ * Facts "<component>.<option>" for the groups the server reads, "<component>.kind", "mycnf.<path>.groups",
+ * "mycnf.<path>.[group].<option>" for the other groups (client passwords secret). See src/loaders/mycnf.c. */
+enum st_match st_mycnf_match(const char *path, const char *name, const char *head, size_t head_len);
+int st_mycnf_load(struct st_ctx *ctx, const struct st_file *f);
+
+/* The MySQL/MariaDB server variables table (generated from data/mysql_vars_*.tsv). */
+enum st_mysql_var_type {
+	ST_MYSQL_INT = 0,
+	ST_MYSQL_SIZE,     /* bytes; K M G T P E suffixes */
+	ST_MYSQL_BOOL,
+	ST_MYSQL_ENUM,
+	ST_MYSQL_SET,
+	ST_MYSQL_STRING,
+	ST_MYSQL_REAL,
+	ST_MYSQL_DURATION, /* a number of unit_usec units (seconds, ms or us) */
+};
+enum {
+	ST_MYSQL_MARIADB = 1,     /* MariaDB 10.11 has it (measured on a real server) */
+	ST_MYSQL_MYSQL80 = 2,     /* MySQL 8.0 has it (manual) */
+	ST_MYSQL_MYSQL84 = 4,     /* MySQL 8.4 has it (manual) */
+	ST_MYSQL_MYSQL_KNOWN = 8, /* the MySQL bits are known; without it MySQL support is unverified */
+};
+struct st_mysql_var {
+	const char *name;            /* lower case, '_' separated */
+	enum st_mysql_var_type type;
+	int64_t unit_usec;           /* DURATION: microseconds per unit */
+	char numeric;                /* 'u' unsigned, 's' signed, 'd' double, '-' not numeric */
+	unsigned flavours;           /* ST_MYSQL_MARIADB | ... */
+	int dynamic;                 /* 1: SET GLOBAL applies it; 0: needs a restart */
+	int in_option_file;          /* 0: a session/status variable MariaDB refuses in an option file */
+	const char *default_mariadb; /* as SHOW VARIABLES prints it; NULL when unknown */
+	const char *default_mysql;
+	int has_range;               /* min/max/block are valid (integers) */
+	int64_t min, max, block;
+	const char *values;          /* enum/set/bool value list, comma-separated; NULL otherwise */
+};
+extern const struct st_mysql_var st_mysql_vars_table[];
+extern const size_t st_mysql_vars_count;
+/* Returns the variable named name ('-' and '_' alike, case-insensitive), or NULL. */
+const struct st_mysql_var *st_mysql_var_find(const char *name);
+/* Returns the closest variable name within a small edit distance (for "did you mean"), or NULL. */
+const char *st_mysql_var_suggest(const char *name);
+
 #endif

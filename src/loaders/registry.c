@@ -3,5 +3,6 @@
 
 const struct st_loader st_loaders[] = {
 	{.name = "dotenv", .phase = ST_PHASE_ENV, .match = st_dotenv_match, .load = st_dotenv_load},
+	{.name = "mycnf", .phase = ST_PHASE_SERVER, .match = st_mycnf_match, .load = st_mycnf_load},
 };
 const size_t st_loaders_count = sizeof st_loaders / sizeof st_loaders[0];
