@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stacktune/model.h"
+#include "model_internal.h"
 
 static int cmp_component(const void *a, const void *b)
 {
@@ -53,5 +53,7 @@ int st_stack_build(struct st_ctx *ctx, const struct st_host *host, struct st_sta
 		c->host = h && h->value.kind == ST_VAL_STRING ? h->value.text : "default";
 	}
 	qsort(out->components, out->n_components, sizeof(*out->components), cmp_component);
+	st_model_defaults(ctx, out);
+	st_model_budgets(ctx, out);
 	return ctx->oom ? -1 : 0;
 }

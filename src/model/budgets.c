@@ -1,0 +1,56 @@
+/* Derived facts the rules reason about: usable connections and the memory a database may use. */
+#include <string.h>
+
+#include "model_internal.h"
+
+static const struct st_fact *comp_fact(struct st_ctx *ctx, const char *id, const char *name)
+{
+	const char *full = st_arena_printf(&ctx->arena, "%s.%s", id, name);
+	return full ? st_fact_get(ctx, full) : NULL;
+}
+
+static void computed(struct st_ctx *ctx, const char *id, const char *name, struct st_value v, const char *how)
+{
+	const char *full = st_arena_printf(&ctx->arena, "%s.%s", id, name);
+	struct st_origin o = {.kind = ST_ORIGIN_COMPUTED, .detail = how};
+	if (full)
+		st_fact_set(ctx, full, id, v, &o, ST_LAYER_DEFAULT);
+}
+
+static int64_t int_of(const struct st_fact *f, int64_t dflt)
+{
+	return f && (f->value.kind == ST_VAL_INT) ? f->value.i : dflt;
+}
+
+void st_model_budgets(struct st_ctx *ctx, const struct st_stack *s)
+{
+	const struct st_fact *mem = st_fact_get(ctx, "host.memory");
+	for (size_t i = 0; i < s->n_components; i++) {
+		const struct st_component *c = &s->components[i];
+		int pg = strcmp(c->kind, "postgresql") == 0;
+		int my = strcmp(c->kind, "mysql") == 0 || strcmp(c->kind, "mariadb") == 0;
+		if (!pg && !my)
+			continue;
+		const struct st_fact *maxc = comp_fact(ctx, c->id, "max_connections");
+		if (maxc && maxc->value.kind == ST_VAL_INT) {
+			if (pg) {
+				int64_t su = int_of(comp_fact(ctx, c->id, "superuser_reserved_connections"), 3);
+				int64_t rs = int_of(comp_fact(ctx, c->id, "reserved_connections"), 0);
+				computed(ctx, c->id, "reserved_connections_total", st_value_int(su + rs),
+				         "superuser_reserved_connections + reserved_connections");
+				computed(ctx, c->id, "usable_connections", st_value_int(maxc->value.i - su - rs),
+				         "max_connections - reserved connections");
+			} else {
+				computed(ctx, c->id, "usable_connections", st_value_int(maxc->value.i),
+				         "max_connections (one more is kept for SUPER / CONNECTION_ADMIN)");
+			}
+		}
+		/* the memory a database may use: a container limit, else the host's memory */
+		const struct st_fact *lim = comp_fact(ctx, c->id, "limits.memory");
+		if (lim && lim->value.kind == ST_VAL_SIZE)
+			computed(ctx, c->id, "memory_budget", st_value_size(lim->value.i), "container memory limit");
+		else if (mem && mem->value.kind == ST_VAL_SIZE)
+			computed(ctx, c->id, "memory_budget", st_value_size(mem->value.i),
+			         "host memory (no co-located service memory known)");
+	}
+}
