@@ -31,6 +31,7 @@
 #define MAX_DEPTH 10        /* mysys: max_recursion_level */
 #define MAX_LINE 4094       /* mysys reads lines with fgets(buff, 4095): longer lines are split */
 #define MAX_ERRORS_PER_FILE 50
+#define MAX_READS 256       /* included files read per top-level file: a looping includedir grows as k^10 */
 
 enum flavour { FLAVOUR_UNKNOWN = 0, FLAVOUR_MARIADB, FLAVOUR_MYSQL };
 
@@ -44,6 +45,8 @@ struct mycnf {
 	unsigned errors;
 	int kind_recorded; /* this load recorded <component>.kind */
 	int had_kind;      /* a <component>.kind fact existed before */
+	unsigned reads;    /* files read through includes */
+	int loop_reported, depth_reported, reads_reported;
 };
 
 struct cnf_file {
@@ -52,6 +55,7 @@ struct cnf_file {
 	size_t n;
 	const char *group; /* current group (as written), NULL before the first */
 	int bad_group;     /* after a broken header: the server has aborted, stay quiet until the next one */
+	int stop;          /* a fatal mysys error in an included file: the server reads no more of it */
 };
 
 static int is_space(int c)
@@ -75,6 +79,18 @@ __attribute__((format(printf, 6, 7))) static void diag(struct mycnf *m, enum st_
 	else
 		st_diag(m->ctx, sev, &o, "%s", st_buf_cstr(&b));
 	st_buf_free(&b);
+}
+
+/* A mysys "Fatal error in defaults handling": the server refuses to start when it is in the file it was given;
+ * in an included file, mysys stops reading that file and the including file goes on. */
+static void fatal(struct mycnf *m, struct cnf_file *cf, unsigned line, unsigned col, const char *what)
+{
+	if (m->depth > 1) {
+		diag(m, ST_SEV_ERROR, cf->path, line, col, "%s: the server stops reading this included file here", what);
+		cf->stop = 1;
+	} else {
+		diag(m, ST_SEV_ERROR, cf->path, line, col, "%s: the server refuses to start", what);
+	}
 }
 
 /* ---- groups ------------------------------------------------------------ */
@@ -145,13 +161,15 @@ static void record_kind(struct mycnf *m, const char *path, unsigned line, const 
 	m->kind_recorded = 1;
 }
 
+/* Option names that hold secrets. Not st_secret_name(): "key" there would hide key_buffer_size & co. */
 static int secret_option(const char *name)
 {
-	static const char *const extra[] = {"wsrep_sst_auth", "ssl_key", "ssl-key", NULL};
-	for (const char *const *e = extra; *e; e++)
-		if (strcasecmp(*e, name) == 0)
+	static const char *const parts[] = {"password", "passwd", "secret", "token", "sst_auth", "filekey",
+	                                    "credential", "api_key", NULL};
+	for (const char *const *e = parts; *e; e++)
+		if (strcasestr(name, *e))
 			return 1;
-	return st_secret_name(name, strlen(name));
+	return 0;
 }
 
 /* Normalises an option name: lower case, '-' to '_'. */
@@ -662,7 +680,9 @@ static int on_stack(struct mycnf *m, const char *path)
 
 static void include_file(struct mycnf *m, const char *path, const struct option_at *at)
 {
-	if (on_stack(m, path)) {
+	if (on_stack(m, path) && !m->loop_reported) {
+		/* the server has no loop check: it re-reads the files until 10 levels deep, and so do we */
+		m->loop_reported = 1;
 		struct st_buf b = {0};
 		for (int i = 0; i < m->depth; i++) {
 			st_buf_puts(&b, m->stack[i]);
@@ -672,6 +692,12 @@ static void include_file(struct mycnf *m, const char *path, const struct option_
 		diag(m, ST_SEV_ERROR, at->path, at->line, at->col,
 		     "include loop: %s (the server re-reads the files until %d levels deep)", st_buf_cstr(&b), MAX_DEPTH);
 		st_buf_free(&b);
+	}
+	if (++m->reads > MAX_READS) {
+		if (!m->reads_reported)
+			diag(m, ST_SEV_ERROR, at->path, at->line, at->col,
+			     "more than %d included files: the rest is not read", MAX_READS);
+		m->reads_reported = 1;
 		return;
 	}
 	struct st_origin from = st_origin_file(at->path, at->line, at->col);
@@ -735,14 +761,14 @@ static void directive(struct mycnf *m, struct cnf_file *cf, const char *s, size_
 	size_t i = 1;
 	while (i < n && is_space((unsigned char)s[i]))
 		i++;
-	int dir;
+	int dir = 0;
 	if (n - i > 10 && memcmp(s + i, "includedir", 10) == 0 && is_space((unsigned char)s[i + 10]))
 		dir = 1, i += 10;
 	else if (n - i > 7 && memcmp(s + i, "include", 7) == 0 && is_space((unsigned char)s[i + 7]))
 		dir = 0, i += 7;
 	else if ((n - i == 10 && memcmp(s + i, "includedir", 10) == 0) || (n - i == 7 && memcmp(s + i, "include", 7) == 0)) {
-		diag(m, ST_SEV_ERROR, at->path, at->line, at->col,
-		     "'!%.*s' without a file name: the server refuses to start", (int)(n - i), s + i);
+		fatal(m, cf, at->line, at->col,
+		      n - i == 10 ? "'!includedir' without a directory" : "'!include' without a file name");
 		return;
 	} else {
 		diag(m, ST_SEV_INFO, at->path, at->line, at->col, "unknown directive '%.*s' is ignored by the server",
@@ -752,8 +778,7 @@ static void directive(struct mycnf *m, struct cnf_file *cf, const char *s, size_
 	while (i < n && is_space((unsigned char)s[i]))
 		i++;
 	if (i >= n) {
-		diag(m, ST_SEV_ERROR, at->path, at->line, at->col,
-		     "'!%s' without a file name: the server refuses to start", dir ? "includedir" : "include");
+		fatal(m, cf, at->line, at->col, dir ? "'!includedir' without a directory" : "'!include' without a file name");
 		return;
 	}
 	char *arg = st_arena_strndup(&ctx->arena, s + i, n - i);
@@ -762,6 +787,8 @@ static void directive(struct mycnf *m, struct cnf_file *cf, const char *s, size_
 		return;
 	}
 	if (m->depth > MAX_DEPTH) { /* the top file is level 0 */
+		if (m->depth_reported++)
+			return;
 		diag(m, ST_SEV_ERROR, at->path, at->line, at->col,
 		     "includes nested deeper than %d levels: the server skips '!%s %s'", MAX_DEPTH,
 		     dir ? "includedir" : "include", arg);
@@ -794,8 +821,8 @@ static void directive(struct mycnf *m, struct cnf_file *cf, const char *s, size_
 	char **names;
 	size_t count;
 	if (list_cnf(ctx, target, &names, &count) < 0) {
-		diag(m, ST_SEV_ERROR, at->path, at->line, at->col,
-		     "cannot read directory '%s' of '!includedir': the server refuses to start", arg);
+		char *what = st_arena_printf(&ctx->arena, "cannot read the directory '%s' of '!includedir'", arg);
+		fatal(m, cf, at->line, at->col, what ? what : "cannot read the directory of '!includedir'");
 		return;
 	}
 	for (size_t k = 0; k < count && !ctx->oom; k++) {
@@ -916,7 +943,7 @@ static void parse_file(struct mycnf *m, struct cnf_file *cf)
 		     "to start");
 		bom = 1;
 	}
-	while (pos < n && !m->ctx->oom) {
+	while (pos < n && !m->ctx->oom && !cf->stop) {
 		line++;
 		size_t ls = pos;
 		const char *nl = memchr(s + pos, '\n', n - pos);
@@ -944,8 +971,7 @@ static void parse_file(struct mycnf *m, struct cnf_file *cf)
 		if (s[p] == '[') {
 			const char *close = memchr(s + p + 1, ']', le - p - 1);
 			if (!close) {
-				diag(m, ST_SEV_ERROR, cf->path, line, at.col,
-				     "group header without ']': the server refuses to start");
+				fatal(m, cf, line, at.col, "group header without ']'");
 				cf->group = NULL;
 				cf->bad_group = 1;
 				continue;
@@ -971,8 +997,7 @@ static void parse_file(struct mycnf *m, struct cnf_file *cf)
 		}
 		if (!cf->group) {
 			if (!cf->bad_group)
-				diag(m, ST_SEV_ERROR, cf->path, line, at.col,
-				     "option before the first [group]: the server refuses to start");
+				fatal(m, cf, line, at.col, "option before the first [group]");
 			cf->bad_group = 1;
 			continue;
 		}
