@@ -161,11 +161,19 @@ static void record_kind(struct mycnf *m, const char *path, unsigned line, const 
 	m->kind_recorded = 1;
 }
 
-/* Option names that hold secrets. Not st_secret_name(): "key" there would hide key_buffer_size & co. */
+/* Option names that hold secrets: password, master_password, report-password, wsrep_sst_auth... but not
+ * validate_password_policy or default_password_lifetime. Not st_secret_name(): its "key" would hide
+ * key_buffer_size & co. */
 static int secret_option(const char *name)
 {
-	static const char *const parts[] = {"password", "passwd", "secret", "token", "sst_auth", "filekey",
-	                                    "credential", "api_key", NULL};
+	static const char *const ends[] = {"password", "passwd", "pass", NULL};
+	static const char *const parts[] = {"secret", "token", "sst_auth", "filekey", "credential", "api_key", NULL};
+	size_t n = strlen(name);
+	for (const char *const *e = ends; *e; e++) {
+		size_t l = strlen(*e);
+		if (n >= l && strcasecmp(name + n - l, *e) == 0 && (n == l || name[n - l - 1] == '_' || name[n - l - 1] == '-'))
+			return 1;
+	}
 	for (const char *const *e = parts; *e; e++)
 		if (strcasestr(name, *e))
 			return 1;
@@ -321,8 +329,8 @@ static int typed_value(struct mycnf *m, const struct st_mysql_var *var, const ch
 			return 0;
 		}
 		if (parse_number(text, &x, &err, &trailing) < 0) {
-			diag(m, ST_SEV_ERROR, at->path, at->line, at->vcol, "'%s': invalid value '%s': %s", var->name, text,
-			     err);
+			diag(m, ST_SEV_ERROR, at->path, at->line, at->vcol,
+			     "'%s': invalid value '%s': %s: the server refuses to start", var->name, text, err);
 			return -1;
 		}
 		if (trailing)

@@ -196,6 +196,7 @@ static void test_grammar(void)
 	ok(f && f->value.secret, "[client] password is a secret fact");
 	is_str(sval(&ctx, "mycnf.my.cnf.client.user"), "app", "[client] user kept per file and group");
 	ok(fact(&ctx, "mysql.password") == NULL, "client options are not server facts");
+	ok(!fact(&ctx, "mysql.key_buffer_size") || !fact(&ctx, "mysql.key_buffer_size")->value.secret, "key_buffer_size is no secret");
 	is_str(sval(&ctx, "mysql.kind"), "mysql", "kind assumed mysql without flavour hints");
 	is_int(diags(&ctx, ST_SEV_WARNING, 0, 0) + diags(&ctx, ST_SEV_ERROR, 0, 0), 0, "no warnings or errors");
 	for (size_t i = 0; i < ctx.diags.n; i++)
@@ -277,6 +278,22 @@ static void test_values(void)
 	is_int(ival(&ctx, "mysql.net_buffer_length"), 1024, "clamped to the minimum like the server");
 	ok(diags(&ctx, ST_SEV_WARNING, 19, 19) == 1, "clamp is a warning");
 	ok(diags(&ctx, ST_SEV_ERROR, 20, 1) == 1, "session variable in an option file: error");
+	st_ctx_free(&ctx);
+}
+
+static void test_secrets(void)
+{
+	struct st_ctx ctx;
+	load_new(&ctx, "s.cnf", "[mysqld]\nkey_buffer_size=1M\nloose-validate-password-policy=MEDIUM\n"
+	                        "wsrep_sst_auth=root:pw\nreport-password=pw2\nloose-server-audit-file-path=/x\n");
+	const struct st_fact *f = fact(&ctx, "mysql.key_buffer_size");
+	ok(f && !f->value.secret, "key_buffer_size is not secret");
+	f = fact(&ctx, "mysql.validate_password_policy");
+	ok(f && !f->value.secret, "validate_password_policy is not secret");
+	f = fact(&ctx, "mysql.wsrep_sst_auth");
+	ok(f && f->value.secret, "wsrep_sst_auth is secret");
+	f = fact(&ctx, "mysql.report_password");
+	ok(f && f->value.secret, "report-password is secret");
 	st_ctx_free(&ctx);
 }
 
@@ -441,6 +458,7 @@ int main(void)
 	test_table();
 	test_grammar();
 	test_values();
+	test_secrets();
 	test_flavours();
 	test_includes();
 	test_hostile();
