@@ -52,6 +52,10 @@ struct st_walk_stats {
 /* Walks root recursively, dispatches matching files to the loaders; 0, or -1 when root cannot be read. */
 int st_walk(struct st_ctx *ctx, const char *root, const struct st_walk_opts *opts, struct st_walk_stats *stats);
 
+/* st_walk with an explicit loader table (tests pass their own); same results and return value. */
+int st_walk_with(struct st_ctx *ctx, const char *root, const struct st_walk_opts *opts,
+                 const struct st_loader *loaders, size_t n_loaders, struct st_walk_stats *stats);
+
 /* Reads a file below ctx->root by repository-relative path with the walker's checks (inside the tree, not
  * binary, size limit). 0, or -1 after recording a diagnostic at `from` (may be NULL). Contents go to the arena. */
 int st_file_read(struct st_ctx *ctx, const char *relpath, const struct st_origin *from, struct st_file *out);

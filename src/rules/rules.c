@@ -396,7 +396,10 @@ struct st_rulebook *st_rules_load(struct st_ctx *ctx, const char *dir)
 		if (!names[i])
 			continue;
 		char *path = st_arena_printf(&ctx->arena, "%s/%s", dir, names[i]);
-		char *display = st_arena_printf(&ctx->arena, "rules/%s", names[i]);
+		/* the shipped rulebook shows as rules/NAME.yaml; another directory as given */
+		size_t dl = strlen(dir);
+		int shipped = dl >= 6 && strcmp(dir + dl - 6, "/rules") == 0;
+		char *display = shipped ? st_arena_printf(&ctx->arena, "rules/%s", names[i]) : path;
 		if (path && display && load_file(ctx, rb, path, display) < 0)
 			rc = -1;
 	}

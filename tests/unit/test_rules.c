@@ -160,8 +160,8 @@ static void test_rulebook(void)
 	size_t before = ctx.diags.n;
 	ok(st_rules_load(&ctx, dir) == NULL, "a bad rule file fails the load");
 	const struct st_diag *d = find_diag("invalid expression");
-	ok(d && ctx.diags.n > before && strcmp(d->origin.file, "rules/b.yaml") == 0 && d->origin.line == 3 &&
-	   d->origin.col == 25, "error at file:line:col of the expression");
+	ok(d && ctx.diags.n > before && strstr(d->origin.file, "/b.yaml") != NULL && d->origin.line == 3 &&
+	   d->origin.col == 24, "error at file:line:col of the expression");
 	write_file("b.yaml", "id: broken\nseverity: fatal\nwhen: 1\nmessage: x\nbogus: 1\n");
 	ok(st_rules_load(&ctx, dir) == NULL, "bad severity and unknown field fail");
 	d = find_diag("unknown rule field 'bogus'");
@@ -173,12 +173,13 @@ static void test_rulebook(void)
 	snprintf(path, sizeof path, "%s/b.yaml", dir);
 	unlink(path);
 
-	write_file("stacktune.yaml", "ignore:\n  - rule: pg-budget\n    path: \"*.conf\"\n");
-	snprintf(path, sizeof path, "%s/stacktune.yaml", dir);
+	write_file("config.yml", "ignore:\n  - rule: pg-budget\n    path: \"*.conf\"\n");
+	snprintf(path, sizeof path, "%s/config.yml", dir);
 	rb = st_rules_load(&ctx, dir);
 	ok(rb && st_rules_config_load(&ctx, rb, path, ".stacktune.yaml") == 0, "config loads");
 	struct st_findings out2 = {0};
-	st_rules_run(&ctx, rb, &stack, &out2);
+	if (rb)
+		st_rules_run(&ctx, rb, &stack, &out2);
 	is_int(out2.n, 1, "suppressed by path glob");
 	unlink(path);
 	snprintf(path, sizeof path, "%s/a.yaml", dir);
