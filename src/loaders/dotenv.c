@@ -293,14 +293,16 @@ static void record(struct dotenv *d, struct st_buf *val, size_t value_off, size_
 	v.secret = st_secret_name(d->key, d->key_len) || d->used_secret;
 	struct st_url u;
 	int is_dsn = st_dsn_parse(ctx, text, val->len, &u) == 0;
+	/* a URL with a password is shown with the password masked: the rest is what people need to see */
+	int embedded = 0;
 	if (is_dsn && u.redacted && strcmp(u.redacted, text) != 0) {
-		v.secret = 1;
 		v.redacted = u.redacted;
+		embedded = 1;
 	} else if (!is_dsn) {
 		const char *r = st_url_redact(ctx, text);
 		if (r) {
-			v.secret = 1;
 			v.redacted = r;
+			embedded = 1;
 		}
 	}
 	struct st_origin o = st_origin_file(d->path, d->line, d->col);
@@ -321,7 +323,7 @@ static void record(struct dotenv *d, struct st_buf *val, size_t value_off, size_
 			        "the value of '%.*s' refers to undefined variable '%.*s', which expands to an empty string",
 			        (int)d->key_len, d->key, (int)d->undefined_len, d->undefined);
 	}
-	remember(d, d->key, d->key_len, text, v.secret);
+	remember(d, d->key, d->key_len, text, v.secret || embedded);
 }
 
 static size_t line_end(const char *s, size_t i, size_t n)

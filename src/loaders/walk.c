@@ -336,7 +336,11 @@ static void walk_dir(struct walker *w, int dirfd, const char *rel)
 				char *real = inside_target(w, child);
 				if (real) {
 					struct st_origin o = st_origin_file(child, 0, 0);
-					st_diag(w->ctx, ST_SEV_INFO, &o, "skipped %s: symbolic link to a directory inside the tree", child);
+					const char *target = real[w->root_real_len] ? real + w->root_real_len + 1 : "";
+					size_t tl = strlen(target);
+					int loop = tl == 0 || (strncmp(child, target, tl) == 0 && child[tl] == '/');
+					st_diag(w->ctx, ST_SEV_INFO, &o, "skipped %s: %s", child,
+					        loop ? "symbolic link loop" : "symbolic link to a directory inside the tree");
 					free(real);
 				}
 				continue;

@@ -406,7 +406,7 @@ static void test_urls_and_secrets(void)
 		"PORT=3001\n";
 	load_str(&ctx, data);
 	const struct st_fact *f = fact(&ctx, "DATABASE_URL");
-	ok(f && f->value.secret, "URL with a password is secret");
+	ok(f && !f->value.secret && f->value.redacted, "URL with a password is shown masked, not hidden");
 	is_str(f ? f->value.redacted : NULL,
 	       "postgresql://app:***@db.internal:5432/app?sslmode=require&password=***", "redacted URL form");
 	is_str(val(&ctx, "DATABASE_URL.host"), "db.internal", "URL part: host");
@@ -419,7 +419,7 @@ static void test_urls_and_secrets(void)
 	ok(fact(&ctx, "DATABASE_URL.password") && fact(&ctx, "DATABASE_URL.password")->value.secret,
 	   "URL part: password secret");
 	is_str(val(&ctx, "REDIS_URL.database"), "1", "redis db number from a quoted URL");
-	ok(fact(&ctx, "REDIS_URL") && fact(&ctx, "REDIS_URL")->value.secret, "redis URL secret");
+	ok(fact(&ctx, "REDIS_URL") && fact(&ctx, "REDIS_URL")->value.redacted, "redis URL masked");
 	ok(fact(&ctx, "JWT_SECRET") && fact(&ctx, "JWT_SECRET")->value.secret, "secret by name");
 	is_str(val(&ctx, "JWT_SECRET"), "PLANT-jwt", "the text is kept for interpolation by later loaders");
 	ok(fact(&ctx, "API_TOKEN") && fact(&ctx, "API_TOKEN")->value.secret, "token by name");
@@ -432,7 +432,7 @@ static void test_urls_and_secrets(void)
 	is_str(val(&ctx, "GO_DSN.scheme"), "mysql", "Go DSN part: scheme");
 	is_str(val(&ctx, "PG_DSN.database"), "x", "libpq DSN part: database");
 	ok(fact(&ctx, "PG_DSN") && fact(&ctx, "PG_DSN")->value.secret, "libpq DSN with a password is secret");
-	ok(fact(&ctx, "NOTE") && fact(&ctx, "NOTE")->value.secret, "text with a URL password is secret");
+	ok(fact(&ctx, "NOTE") && fact(&ctx, "NOTE")->value.redacted, "text with a URL password is masked");
 	is_str(fact(&ctx, "NOTE") ? fact(&ctx, "NOTE")->value.redacted : NULL, "connect with postgres://u:***@h/db please",
 	       "text redacted");
 	ok(fact(&ctx, "PRIVATE_KEY") && fact(&ctx, "PRIVATE_KEY")->value.secret, "multi-line key secret");
