@@ -670,7 +670,11 @@ static void run_one(struct st_ctx *ctx, const struct st_rulebook *rb, const stru
 		rec->proposed = st_arena_strdup(&ctx->arena, st_buf_cstr(&b));
 		b.len = 0;
 		if (cur) {
-			st_value_format(&b, &cur->value);
+			/* the value as the file spells it, so "current" and the edit read alike */
+			if (!cur->value.secret && !cur->value.redacted && cur->value.text && cur->value.kind != ST_VAL_STRING)
+				st_buf_puts(&b, cur->value.text);
+			else
+				st_value_format(&b, &cur->value);
 			rec->current = st_arena_strdup(&ctx->arena, st_buf_cstr(&b));
 			rec->where = cur->origin;
 		}
