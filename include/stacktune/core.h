@@ -225,6 +225,9 @@ void st_ctx_free(struct st_ctx *ctx);
 /* Records a diagnostic (message formatted into the arena); returns -1 so callers can `return st_diag(...)`. */
 int st_diag(struct st_ctx *ctx, enum st_severity sev, const struct st_origin *o, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* va_list form of st_diag; returns -1. */
+int st_vdiag(struct st_ctx *ctx, enum st_severity sev, const struct st_origin *o, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
 /* Returns how many diagnostics of severity >= sev were recorded. */
 size_t st_diag_count(const struct st_ctx *ctx, enum st_severity sev);
 

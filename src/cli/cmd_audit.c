@@ -65,7 +65,8 @@ static int finish(struct pipeline *p, int rc)
 	return rc;
 }
 
-int cmd_facts(const struct cli_cmd *cmd, struct cli_opts *o)
+/* facts and audit share everything but the rulebook. */
+static int run(struct cli_opts *o, int audit)
 {
 	struct pipeline p = {0};
 	st_ctx_init(&p.ctx);
@@ -74,32 +75,30 @@ int cmd_facts(const struct cli_cmd *cmd, struct cli_opts *o)
 		cli_print_diags(&p.ctx, o);
 		return finish(&p, rc);
 	}
-	if (strcmp(o->format, "text") == 0)
-		cli_print_diags(&p.ctx, o);
-	if (render(&p, o, 0) < 0)
+	if (audit) {
+		struct st_rulebook *rb = st_rules_load(&p.ctx, cli_rules_dir(o, &p.ctx));
+		if (!rb) {
+			cli_print_diags(&p.ctx, o);
+			return finish(&p, EXIT_USAGE);
+		}
+		const char *cfg = o->config ? o->config : st_arena_printf(&p.ctx.arena, "%s/.stacktune.yaml", p.path);
+		if (cfg)
+			st_rules_config_load(&p.ctx, rb, cfg, o->config ? o->config : ".stacktune.yaml");
+		st_rules_run(&p.ctx, rb, &p.stack, &p.findings);
+	} else if (strcmp(o->format, "text") == 0) {
+		cli_print_diags(&p.ctx, o); /* the audit report carries its diagnostics itself */
+	}
+	if (render(&p, o, audit) < 0)
 		return finish(&p, EXIT_USAGE);
 	return finish(&p, exit_status(&p, o));
 }
 
+int cmd_facts(const struct cli_cmd *cmd, struct cli_opts *o)
+{
+	return run(o, 0);
+}
+
 int cmd_audit(const struct cli_cmd *cmd, struct cli_opts *o)
 {
-	struct pipeline p = {0};
-	st_ctx_init(&p.ctx);
-	int rc = pipeline_run(&p, o);
-	if (rc) {
-		cli_print_diags(&p.ctx, o);
-		return finish(&p, rc);
-	}
-	struct st_rulebook *rb = st_rules_load(&p.ctx, cli_rules_dir(o, &p.ctx));
-	if (!rb) {
-		cli_print_diags(&p.ctx, o);
-		return finish(&p, EXIT_USAGE);
-	}
-	const char *cfg = o->config ? o->config : st_arena_printf(&p.ctx.arena, "%s/.stacktune.yaml", p.path);
-	if (cfg)
-		st_rules_config_load(&p.ctx, rb, cfg, o->config ? o->config : ".stacktune.yaml");
-	st_rules_run(&p.ctx, rb, &p.stack, &p.findings);
-	if (render(&p, o, 1) < 0)
-		return finish(&p, EXIT_USAGE);
-	return finish(&p, exit_status(&p, o));
+	return run(o, 1);
 }

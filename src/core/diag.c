@@ -90,6 +90,15 @@ int st_origin_format(struct st_buf *b, const struct st_origin *o)
 
 int st_diag(struct st_ctx *ctx, enum st_severity sev, const struct st_origin *o, const char *fmt, ...)
 {
+	va_list ap;
+	va_start(ap, fmt);
+	st_vdiag(ctx, sev, o, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int st_vdiag(struct st_ctx *ctx, enum st_severity sev, const struct st_origin *o, const char *fmt, va_list ap)
+{
 	struct st_diags *d = &ctx->diags;
 	if (d->n == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 16;
@@ -101,11 +110,9 @@ int st_diag(struct st_ctx *ctx, enum st_severity sev, const struct st_origin *o,
 		d->items = p;
 		d->cap = cap;
 	}
-	va_list ap, aq;
-	va_start(ap, fmt);
+	va_list aq;
 	va_copy(aq, ap);
 	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
 	char *msg = n >= 0 ? st_arena_alloc(&ctx->arena, (size_t)n + 1) : NULL;
 	if (msg)
 		vsnprintf(msg, (size_t)n + 1, fmt, aq);

@@ -84,16 +84,10 @@ __attribute__((format(printf, 5, 6))) static void diag_at(struct dotenv *d, enum
 	if (sev == ST_SEV_ERROR && ++d->errors > MAX_ERRORS_PER_FILE)
 		return;
 	struct st_origin o = st_origin_file(d->path, line, col);
-	struct st_buf b = {0};
 	va_list ap;
 	va_start(ap, fmt);
-	st_buf_vprintf(&b, fmt, ap);
+	st_vdiag(d->ctx, sev, &o, fmt, ap);
 	va_end(ap);
-	if (b.failed)
-		d->ctx->oom = 1;
-	else
-		st_diag(d->ctx, sev, &o, "%s", st_buf_cstr(&b));
-	st_buf_free(&b);
 }
 
 static const struct dotenv_var *lookup(const struct dotenv *d, const char *name, size_t n)

@@ -69,16 +69,10 @@ __attribute__((format(printf, 6, 7))) static void diag(struct mycnf *m, enum st_
 	if (sev == ST_SEV_ERROR && ++m->errors > MAX_ERRORS_PER_FILE)
 		return;
 	struct st_origin o = st_origin_file(path, line, col);
-	struct st_buf b = {0};
 	va_list ap;
 	va_start(ap, fmt);
-	st_buf_vprintf(&b, fmt, ap);
+	st_vdiag(m->ctx, sev, &o, fmt, ap);
 	va_end(ap);
-	if (b.failed)
-		m->ctx->oom = 1;
-	else
-		st_diag(m->ctx, sev, &o, "%s", st_buf_cstr(&b));
-	st_buf_free(&b);
 }
 
 /* A mysys "Fatal error in defaults handling": the server refuses to start when it is in the file it was given;

@@ -73,6 +73,20 @@ static void json_value_fields(struct st_buf *b, const struct st_value *v)
 		st_buf_puts(b, ",\"unknown\":true");
 }
 
+/* "disk", "workload" and "source" of a host, shared by the envelope and `host --format json`. */
+static void json_host_kind(struct st_buf *b, const struct st_host *h)
+{
+	st_buf_puts(b, ",\"disk\":");
+	st_buf_json_string(b, st_disk_type_name(h->disk_type));
+	st_buf_puts(b, ",\"workload\":");
+	if (h->workload)
+		st_buf_json_string(b, h->workload);
+	else
+		st_buf_puts(b, "null");
+	st_buf_puts(b, ",\"source\":");
+	st_buf_json_string(b, h->source ? h->source : "host");
+}
+
 static void json_head(const struct st_report *r, struct st_buf *b)
 {
 	st_buf_puts(b, "{\"tool\":{\"name\":\"stacktune\",\"version\":\"" ST_VERSION "\"},\"target\":{\"path\":");
@@ -85,16 +99,9 @@ static void json_head(const struct st_report *r, struct st_buf *b)
 	st_buf_puts(b, "}");
 	if (r->host) {
 		const struct st_host *h = r->host;
-		st_buf_printf(b, ",\"host\":{\"cpus\":%lld,\"memory_bytes\":%lld,\"disk\":", (long long)h->cpus,
+		st_buf_printf(b, ",\"host\":{\"cpus\":%lld,\"memory_bytes\":%lld", (long long)h->cpus,
 		              (long long)h->memory_bytes);
-		st_buf_json_string(b, st_disk_type_name(h->disk_type));
-		st_buf_puts(b, ",\"workload\":");
-		if (h->workload)
-			st_buf_json_string(b, h->workload);
-		else
-			st_buf_puts(b, "null");
-		st_buf_puts(b, ",\"source\":");
-		st_buf_json_string(b, h->source ? h->source : "host");
+		json_host_kind(b, h);
 		st_buf_putc(b, '}');
 	}
 	st_buf_puts(b, ",\"components\":[");
@@ -232,15 +239,7 @@ int st_report_json_host(const struct st_report *r, struct st_buf *b)
 	json_origin(b, &h->cpus_origin);
 	st_buf_printf(b, ",\"memory_bytes\":%lld,\"memory_origin\":", (long long)h->memory_bytes);
 	json_origin(b, &h->memory_origin);
-	st_buf_puts(b, ",\"disk\":");
-	st_buf_json_string(b, st_disk_type_name(h->disk_type));
-	st_buf_puts(b, ",\"workload\":");
-	if (h->workload)
-		st_buf_json_string(b, h->workload);
-	else
-		st_buf_puts(b, "null");
-	st_buf_puts(b, ",\"source\":");
-	st_buf_json_string(b, h->source ? h->source : "host");
+	json_host_kind(b, h);
 	st_buf_puts(b, ",\"profile\":");
 	if (h->profile)
 		st_buf_json_string(b, h->profile);

@@ -74,13 +74,10 @@ static struct st_origin node_origin(const struct yload *y, const yaml_node_t *n)
 __attribute__((format(printf, 3, 4))) static int yerr(struct yload *y, const yaml_node_t *n, const char *fmt, ...)
 {
 	struct st_origin o = node_origin(y, n);
-	struct st_buf b = {0};
 	va_list ap;
 	va_start(ap, fmt);
-	st_buf_vprintf(&b, fmt, ap);
+	st_vdiag(y->ctx, ST_SEV_ERROR, &o, fmt, ap);
 	va_end(ap);
-	st_diag(y->ctx, ST_SEV_ERROR, &o, "%s", st_buf_cstr(&b));
-	st_buf_free(&b);
 	y->errors++;
 	return -1;
 }
