@@ -193,6 +193,9 @@ struct st_fact {
 	struct st_origin origin;
 	int layer;
 	unsigned seq; /* global set order, for stable last-wins inside a layer */
+	/* computed facts: the facts they were derived from (findings cite their locations) */
+	const struct st_fact *const *from;
+	size_t n_from;
 };
 
 struct st_fact_entry {

@@ -163,6 +163,15 @@ int st_report_json_facts(const struct st_report *r, struct st_buf *b)
 		json_value_fields(b, &f->value);
 		st_buf_puts(b, ",\"origin\":");
 		json_origin(b, &f->origin);
+		if (f->n_from) {
+			st_buf_puts(b, ",\"derived_from\":[");
+			for (size_t k = 0; k < f->n_from; k++) {
+				if (k)
+					st_buf_putc(b, ',');
+				st_buf_json_string(b, f->from[k]->name);
+			}
+			st_buf_putc(b, ']');
+		}
 		st_buf_puts(b, ",\"overrides\":[");
 		for (size_t k = e->n - 1; k-- > 0;) {
 			st_buf_putc(b, '{');

@@ -440,13 +440,17 @@ const struct st_fact *ex_lookup(const struct ex_env *env, const char *name)
 	return st_fact_get(env->ctx, name);
 }
 
+/* Notes a fact the evaluation read, and for a computed fact the facts it was derived from. */
 static void note_used(struct ex_env *env, const struct st_fact *f)
 {
+	int seen = 0;
 	for (int i = 0; i < env->n_used; i++)
-		if (env->used[i] == f)
-			return;
-	if (env->n_used < EX_MAX_USED)
+		seen |= env->used[i] == f;
+	if (!seen && env->n_used < EX_MAX_USED)
 		env->used[env->n_used++] = f;
+	if (!seen)
+		for (size_t i = 0; i < f->n_from; i++)
+			note_used(env, f->from[i]);
 }
 
 /* Converts a fact's value; 1 when it is unknown or not usable in an expression. */

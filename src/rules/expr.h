@@ -24,7 +24,7 @@ struct st_expr {
 };
 
 /* What evaluation reads: facts relative to a component, and where it notes what it used. */
-#define EX_MAX_USED 16
+#define EX_MAX_USED 32
 struct ex_env {
 	const struct st_ctx *ctx;
 	const char *component; /* id prefix tried first for bare names, or NULL */
