@@ -9,12 +9,25 @@ static const struct st_fact *comp_fact(struct st_ctx *ctx, const char *id, const
 	return full ? st_fact_get(ctx, full) : NULL;
 }
 
-static void computed(struct st_ctx *ctx, const char *id, const char *name, struct st_value v, const char *how)
+/* Records a computed fact for component id, derived from the facts in from[] (NULLs skipped). */
+static struct st_fact *computed(struct st_ctx *ctx, const char *id, const char *name, struct st_value v,
+                                const char *how, const struct st_fact *const *from, size_t n_from)
 {
 	const char *full = st_arena_printf(&ctx->arena, "%s.%s", id, name);
 	struct st_origin o = {.kind = ST_ORIGIN_COMPUTED, .detail = how};
-	if (full)
-		st_fact_set(ctx, full, id, v, &o, ST_LAYER_DEFAULT);
+	struct st_fact *f = full ? st_fact_set(ctx, full, id, v, &o, ST_LAYER_DEFAULT) : NULL;
+	if (!f || !n_from)
+		return f;
+	const struct st_fact **keep = st_arena_alloc(&ctx->arena, n_from * sizeof(*keep));
+	if (!keep) {
+		ctx->oom = 1;
+		return f;
+	}
+	for (size_t i = 0; i < n_from; i++)
+		if (from[i])
+			keep[f->n_from++] = from[i];
+	f->from = keep;
+	return f;
 }
 
 static int64_t int_of(const struct st_fact *f, int64_t dflt)
@@ -34,23 +47,25 @@ void st_model_budgets(struct st_ctx *ctx, const struct st_stack *s)
 		const struct st_fact *maxc = comp_fact(ctx, c->id, "max_connections");
 		if (maxc && maxc->value.kind == ST_VAL_INT) {
 			if (pg) {
-				int64_t su = int_of(comp_fact(ctx, c->id, "superuser_reserved_connections"), 3);
-				int64_t rs = int_of(comp_fact(ctx, c->id, "reserved_connections"), 0);
+				const struct st_fact *suf = comp_fact(ctx, c->id, "superuser_reserved_connections");
+				const struct st_fact *rsf = comp_fact(ctx, c->id, "reserved_connections");
+				int64_t su = int_of(suf, 3), rs = int_of(rsf, 0);
+				const struct st_fact *from[] = {maxc, suf, rsf};
 				computed(ctx, c->id, "reserved_connections_total", st_value_int(su + rs),
-				         "superuser_reserved_connections + reserved_connections");
+				         "superuser_reserved_connections + reserved_connections", from + 1, 2);
 				computed(ctx, c->id, "usable_connections", st_value_int(maxc->value.i - su - rs),
-				         "max_connections - reserved connections");
+				         "max_connections - reserved connections", from, 3);
 			} else {
 				computed(ctx, c->id, "usable_connections", st_value_int(maxc->value.i),
-				         "max_connections (one more is kept for SUPER / CONNECTION_ADMIN)");
+				         "max_connections (one more is kept for SUPER / CONNECTION_ADMIN)", &maxc, 1);
 			}
 		}
 		/* the memory a database may use: a container limit, else the host's memory */
 		const struct st_fact *lim = comp_fact(ctx, c->id, "limits.memory");
 		if (lim && lim->value.kind == ST_VAL_SIZE)
-			computed(ctx, c->id, "memory_budget", st_value_size(lim->value.i), "container memory limit");
+			computed(ctx, c->id, "memory_budget", st_value_size(lim->value.i), "container memory limit", &lim, 1);
 		else if (mem && mem->value.kind == ST_VAL_SIZE)
 			computed(ctx, c->id, "memory_budget", st_value_size(mem->value.i),
-			         "host memory (no co-located service memory known)");
+			         "host memory (no co-located service memory known)", &mem, 1);
 	}
 }
