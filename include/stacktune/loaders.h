@@ -101,6 +101,22 @@ int st_dotenv_load(struct st_ctx *ctx, const struct st_file *f);
 enum st_match st_mycnf_match(const char *path, const char *name, const char *head, size_t head_len);
 int st_mycnf_load(struct st_ctx *ctx, const struct st_file *f);
 
+/* Django settings modules (settings.py, any .py in a settings/ package, *settings*.py): facts
+ * "<app>.django.<SETTING>" with DATABASES.<alias>.<KEY>, CACHES.<alias>.<KEY> (+ .redis_db), CELERY_*,
+ * SESSION_*, DEBUG, ALLOWED_HOSTS, SECRET_KEY (secret), REST_FRAMEWORK paging; values resolved against .env
+ * facts. See src/loaders/pysettings.c. */
+enum st_match st_pysettings_match(const char *path, const char *name, const char *head, size_t head_len);
+int st_pysettings_load(struct st_ctx *ctx, const struct st_file *f);
+
+/* Process servers and workers: start scripts (*.sh), Procfile, gunicorn.conf.py, uwsgi.ini, supervisord
+ * programs; facts "<app>.gunicorn.*", "<app>.celery.*", "<app>.uwsgi.*", "<app>.uvicorn.*". */
+enum st_match st_procserver_match(const char *path, const char *name, const char *head, size_t head_len);
+int st_procserver_load(struct st_ctx *ctx, const struct st_file *f);
+/* Records the facts of one command line (a compose `command:`, a Procfile entry) for application app;
+ * origin is where the command is written. 0, or -1 when the command is not a known server or worker. */
+int st_procserver_command(struct st_ctx *ctx, const char *app, const char *path, const char *command,
+                          const struct st_origin *origin);
+
 /* The MySQL/MariaDB server variables table (generated from data/mysql_vars_*.tsv). */
 enum st_mysql_var_type {
 	ST_MYSQL_INT = 0,
