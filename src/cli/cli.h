@@ -18,6 +18,15 @@ enum {
 	OPT_WALK = 1u << 3,    /* --no-ignore, --max-file-size */
 	OPT_OUTPUT = 1u << 4,  /* --out */
 	OPT_RULES = 1u << 5,   /* --rules DIR, --config FILE */
+	OPT_LIVE = 1u << 6,    /* --pg, --mysql, --mysql-defaults-file, --mysql-group, --connect-timeout */
+};
+
+/* Live servers to read (src/cli/live_opts.c). */
+struct cli_live {
+	const char *pg[8], *mysql[8];
+	int n_pg, n_mysql;
+	const char *mysql_defaults_file, *mysql_group;
+	int connect_timeout; /* seconds; 0 = the default (5) */
 };
 
 struct cli_opts {
@@ -33,6 +42,7 @@ struct cli_opts {
 	const char *out;
 	const char *rules_dir;
 	const char *config;
+	struct cli_live live;
 	const char *args[8];   /* positional arguments after the command */
 	int n_args;
 };
@@ -58,6 +68,11 @@ void cli_print_diags(const struct st_ctx *ctx, const struct cli_opts *o);
 const char *cli_datadir(void);
 /* Sets up the host (probe or profile + overrides) and records its facts; 0 or -1 (diagnostics recorded). */
 int cli_host_setup(struct st_ctx *ctx, const struct cli_opts *o, struct st_host *h);
+
+/* Applies one live option by its long name; 0, or -1 after printing a usage error. */
+int cli_live_option(const char *cmd, const char *name, const char *arg, struct cli_live *l);
+/* Reads every live server into the context (after the walk, before the model); 0, or -1 when one failed. */
+int cli_live_run(struct st_ctx *ctx, const struct cli_live *l);
 
 /* The rules directory: --rules, else DATADIR/rules (string in the ctx arena). */
 const char *cli_rules_dir(const struct cli_opts *o, struct st_ctx *ctx);

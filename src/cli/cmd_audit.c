@@ -25,6 +25,8 @@ static int pipeline_run(struct pipeline *p, const struct cli_opts *o)
 	struct st_walk_opts wo = {.max_file_size = o->max_file_size, .no_ignore = o->no_ignore};
 	if (st_walk(&p->ctx, p->path, &wo, &p->stats) < 0)
 		return EXIT_USAGE;
+	if (cli_live_run(&p->ctx, &o->live) < 0) /* live values override the files' and show drift */
+		return EXIT_USAGE;
 	if (st_stack_build(&p->ctx, &p->host, &p->stack) < 0)
 		return EXIT_USAGE;
 	return 0;

@@ -15,18 +15,24 @@ static int cmd_help(const struct cli_cmd *cmd, struct cli_opts *o);
 	"  --max-file-size SIZE     skip larger files (default 4MB)\n"                                            \
 	"  -q, -v                   quieter / more verbose\n"
 
+#define LIVE_HELP                                                                                                 \
+	"  --pg DSN                 also read a running PostgreSQL (URL or key=value; PG* variables apply)\n"     \
+	"  --mysql DSN              also read a running MySQL/MariaDB (mysql://user:pass@host:3306/db)\n"        \
+	"  --mysql-defaults-file F, --mysql-group G  MySQL client option file / group to connect with\n"         \
+	"  --connect-timeout SECS   give up connecting after SECS (default 5); --pg/--mysql repeat up to 8 times\n"
+
 const struct cli_cmd cli_commands[] = {
-	{"audit", cmd_audit, OPT_FORMAT | OPT_PROFILE | OPT_FAIL_ON | OPT_WALK | OPT_RULES, 1, "audit [PATH] [options]",
+	{"audit", cmd_audit, OPT_FORMAT | OPT_PROFILE | OPT_FAIL_ON | OPT_WALK | OPT_RULES | OPT_LIVE, 1, "audit [PATH] [options]",
 	 "Walks PATH (default .), builds the stack model and runs the rulebook.\n"
 	 "Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage, input or connection error.\n\n"
-	 "Options:\n" COMMON_HELP
+	 "Options:\n" COMMON_HELP LIVE_HELP
 	 "  --fail-on info|warning|error  lowest severity that makes the exit status 1 (default error)\n"
 	 "  --rules DIR              the rulebook directory (default: the installed rules/)\n"
 	 "  --config FILE            suppressions (default: PATH/.stacktune.yaml)\n"},
-	{"facts", cmd_facts, OPT_FORMAT | OPT_PROFILE | OPT_WALK, 1, "facts [PATH] [options]",
+	{"facts", cmd_facts, OPT_FORMAT | OPT_PROFILE | OPT_WALK | OPT_LIVE, 1, "facts [PATH] [options]",
 	 "Lists every fact of the model with its value, unit, origin and the values it overrides.\n"
 	 "Exit status: 0, or 2 when an input could not be read or parsed.\n\n"
-	 "Options:\n" COMMON_HELP},
+	 "Options:\n" COMMON_HELP LIVE_HELP},
 	{"host", cmd_host, OPT_FORMAT | OPT_PROFILE, 0, "host [options]",
 	 "Shows what the host looks like to stacktune: CPUs, memory (cgroup-aware) and disks, with sources.\n\n"
 	 "Options:\n"

@@ -25,7 +25,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 }
 
 enum opt_id { O_FORMAT, O_PROFILE, O_CPUS, O_MEMORY, O_FAIL_ON, O_QUIET, O_VERBOSE, O_COLOR, O_NO_IGNORE, O_MAX_FILE,
-              O_OUT, O_RULES, O_CONFIG };
+              O_OUT, O_RULES, O_CONFIG, O_LIVE };
 
 struct opt_def {
 	const char *long_name;
@@ -43,6 +43,9 @@ static const struct opt_def opt_defs[] = {
 	{"colour", 0, O_COLOR, 0, 2},                {"no-ignore", 0, O_NO_IGNORE, OPT_WALK, 0},
 	{"max-file-size", 0, O_MAX_FILE, OPT_WALK, 1}, {"out", 'o', O_OUT, OPT_OUTPUT, 1},
 	{"rules", 0, O_RULES, OPT_RULES, 1},          {"config", 0, O_CONFIG, OPT_RULES, 1},
+	{"pg", 0, O_LIVE, OPT_LIVE, 1},               {"mysql", 0, O_LIVE, OPT_LIVE, 1},
+	{"mysql-defaults-file", 0, O_LIVE, OPT_LIVE, 1}, {"mysql-group", 0, O_LIVE, OPT_LIVE, 1},
+	{"connect-timeout", 0, O_LIVE, OPT_LIVE, 1},
 };
 
 static int apply_opt(const struct cli_cmd *cmd, const struct opt_def *d, const char *arg, struct cli_opts *o)
@@ -99,6 +102,8 @@ static int apply_opt(const struct cli_cmd *cmd, const struct opt_def *d, const c
 	case O_CONFIG:
 		o->config = arg;
 		break;
+	case O_LIVE:
+		return cli_live_option(cmd->name, d->long_name, arg, &o->live);
 	}
 	return 0;
 }
