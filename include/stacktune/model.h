@@ -6,8 +6,9 @@
 #include "stacktune/host.h"
 
 struct st_component {
-	const char *id;   /* "postgres", "backend" ... (fact prefix) */
-	const char *kind; /* "postgresql", "mysql", "mariadb", "pgbouncer", "redis", "django", "celery", "node", "go" */
+	const char *id;     /* unique: "postgres", "backend", "backend/celery" */
+	const char *prefix; /* the prefix of its facts: "postgres", "backend" (several components may share one) */
+	const char *kind;   /* "postgresql", "mysql", "mariadb", "pgbouncer", "redis", "gunicorn", "celery", "node", "go" */
 	const char *host; /* host name it runs on ("default" when one host) */
 	struct st_origin origin; /* where the component was declared */
 };

@@ -35,6 +35,38 @@ static int64_t int_of(const struct st_fact *f, int64_t dflt)
 	return f && (f->value.kind == ST_VAL_INT) ? f->value.i : dflt;
 }
 
+/* Sum of the application memory on host; its facts go to from[] (up to max). */
+static int64_t app_memory_on(struct st_ctx *ctx, const struct st_stack *s, const char *host,
+                             const struct st_fact **from, size_t max, size_t *n_from)
+{
+	int64_t total = 0;
+	const struct st_facts *fs = &ctx->facts;
+	for (size_t i = 0; i < s->n_components; i++) {
+		const struct st_component *c = &s->components[i];
+		if (!st_model_is_app_kind(c->kind) || strcmp(c->host, host) != 0)
+			continue;
+		int dup = 0;
+		for (size_t j = 0; j < i; j++)
+			dup |= st_model_is_app_kind(s->components[j].kind) && strcmp(s->components[j].prefix, c->prefix) == 0;
+		if (dup)
+			continue;
+		size_t pl = strlen(c->prefix);
+		for (size_t k = 0; k < fs->n_slots; k++) {
+			const struct st_fact_entry *e = &fs->slots[k];
+			if (!e->name || !e->n || strncmp(e->name, c->prefix, pl) != 0 || strncmp(e->name + pl, ".memory", 7) != 0 ||
+			    (e->name[pl + 7] != '\0' && e->name[pl + 7] != '/'))
+				continue;
+			const struct st_fact *f = e->chain[e->n - 1];
+			if (f->value.kind != ST_VAL_SIZE)
+				continue;
+			total += f->value.i;
+			if (*n_from < max)
+				from[(*n_from)++] = f;
+		}
+	}
+	return total;
+}
+
 void st_model_budgets(struct st_ctx *ctx, const struct st_stack *s)
 {
 	const struct st_fact *mem = st_fact_get(ctx, "host.memory");
@@ -64,8 +96,16 @@ void st_model_budgets(struct st_ctx *ctx, const struct st_stack *s)
 		const struct st_fact *lim = comp_fact(ctx, c->id, "limits.memory");
 		if (lim && lim->value.kind == ST_VAL_SIZE)
 			computed(ctx, c->id, "memory_budget", st_value_size(lim->value.i), "container memory limit", &lim, 1);
-		else if (mem && mem->value.kind == ST_VAL_SIZE)
-			computed(ctx, c->id, "memory_budget", st_value_size(mem->value.i),
-			         "host memory (no co-located service memory known)", &mem, 1);
+		else if (mem && mem->value.kind == ST_VAL_SIZE) {
+			const struct st_fact *from[16] = {mem};
+			size_t n_from = 1;
+			int64_t apps = app_memory_on(ctx, s, c->host, from, 16, &n_from);
+			int64_t left = mem->value.i - apps;
+			if (left < mem->value.i / 4)
+				left = mem->value.i / 4; /* never plan a database below a quarter of the host */
+			computed(ctx, c->id, "memory_budget", st_value_size(left),
+			         apps ? "host memory less the co-located application processes" : "host memory (nothing co-located found)",
+			         from, n_from);
+		}
 	}
 }

@@ -4,6 +4,18 @@
 
 #include "stacktune/model.h"
 
+/* Adds a component (or returns the one with that id); NULL on allocation failure. */
+struct st_component *st_model_add(struct st_ctx *ctx, struct st_stack *s, size_t *cap, const char *id,
+                                  const char *prefix, const char *kind, const struct st_origin *o);
+/* 1 for kinds that describe application processes (go, node, gunicorn, celery, ...). */
+int st_model_is_app_kind(const char *kind);
+/* Finds application components from their process and pool facts. */
+void st_model_apps(struct st_ctx *ctx, struct st_stack *s, size_t *cap);
+/* Memory of each application component ("<prefix>.memory" facts). */
+void st_model_app_memory(struct st_ctx *ctx, struct st_stack *s);
+/* Connection demand of the application components on each database server. */
+void st_model_connections(struct st_ctx *ctx, struct st_stack *s);
+
 /* Records documented defaults for unset settings of every database component. */
 void st_model_defaults(struct st_ctx *ctx, const struct st_stack *s);
 /* The PostgreSQL part of st_model_defaults. */

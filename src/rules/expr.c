@@ -19,7 +19,7 @@ enum ex_op {
 	OP_CALL,
 };
 
-enum ex_fn { FN_MIN, FN_MAX, FN_FLOOR, FN_CEIL, FN_ROUND, FN_ABS, FN_CLAMP, FN_EXISTS, FN_SUM, FN_COUNT, FN_DEFAULT };
+enum ex_fn { FN_MIN, FN_MAX, FN_FLOOR, FN_CEIL, FN_ROUND, FN_ABS, FN_CLAMP, FN_EXISTS, FN_SUM, FN_COUNT, FN_DEFAULT, FN_ASSUMED };
 
 static const struct {
 	const char *name;
@@ -29,7 +29,7 @@ static const struct {
 	{"min", FN_MIN, 1, EX_MAX_ARGS},  {"max", FN_MAX, 1, EX_MAX_ARGS}, {"floor", FN_FLOOR, 1, 1},
 	{"ceil", FN_CEIL, 1, 1},          {"round", FN_ROUND, 1, 1},       {"abs", FN_ABS, 1, 1},
 	{"clamp", FN_CLAMP, 3, 3},        {"exists", FN_EXISTS, 1, 1},     {"sum", FN_SUM, 1, 1},
-	{"count", FN_COUNT, 1, 1},        {"default", FN_DEFAULT, 2, 2},
+	{"count", FN_COUNT, 1, 1},        {"default", FN_DEFAULT, 2, 2},   {"assumed", FN_ASSUMED, 1, 1},
 };
 
 struct ex_node {
@@ -207,7 +207,7 @@ static int parse_call(struct parser *ps, const char *name, size_t n)
 		if (strlen(functions[i].name) == n && strncmp(functions[i].name, name, n) == 0)
 			f = (int)i;
 	if (f < 0)
-		return fail(ps, "unknown function (min max floor ceil round abs clamp exists sum count default)");
+		return fail(ps, "unknown function (min max floor ceil round abs clamp exists assumed sum count default)");
 	int k = new_node(ps, OP_CALL);
 	if (k < 0)
 		return -1;
@@ -230,8 +230,9 @@ static int parse_call(struct parser *ps, const char *name, size_t n)
 	if (nargs < functions[f].min_args || nargs > functions[f].max_args)
 		return fail(ps, "wrong number of arguments");
 	enum ex_fn fn = functions[f].fn;
-	if ((fn == FN_EXISTS || fn == FN_SUM || fn == FN_COUNT) && ps->nodes[ps->nodes[k].args[0]].op != OP_FACT)
-		return fail(ps, "exists/sum/count take a fact name");
+	if ((fn == FN_EXISTS || fn == FN_SUM || fn == FN_COUNT || fn == FN_ASSUMED) &&
+	    ps->nodes[ps->nodes[k].args[0]].op != OP_FACT)
+		return fail(ps, "exists/assumed/sum/count take a fact name");
 	return k;
 }
 
@@ -550,6 +551,16 @@ static int eval_call(const struct st_expr *e, const struct ex_node *x, struct ex
 		memset(out, 0, sizeof(*out));
 		out->kind = XV_BOOL;
 		out->num = f && f->value.kind != ST_VAL_NONE;
+		return 0;
+	}
+	case FN_ASSUMED: { /* the value in effect is a built-in default, not something a file says */
+		const struct st_fact *f = ex_lookup(env, e->nodes[x->args[0]].name);
+		if (!f)
+			return 1;
+		memset(out, 0, sizeof(*out));
+		out->kind = XV_BOOL;
+		out->num = f->origin.kind == ST_ORIGIN_DEFAULT;
+		note_used(env, f);
 		return 0;
 	}
 	case FN_SUM:

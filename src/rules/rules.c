@@ -600,7 +600,8 @@ static int findings_push(struct st_ctx *ctx, struct st_findings *out, const stru
 static void rule_error(struct st_ctx *ctx, const struct rule *r, const struct st_expr *e, const char *why)
 {
 	struct st_origin o = st_origin_file(r->origin.file, e->line, e->col);
-	st_diag(ctx, ST_SEV_ERROR, &o, "rule %s: %s", r->id, why);
+	/* a rule that cannot be evaluated on these facts is our bug, not the user's input: a warning */
+	st_diag(ctx, ST_SEV_WARNING, &o, "rule %s not evaluated: %s", r->id, why);
 }
 
 static int is_mysql_kind(const char *kind)
@@ -611,7 +612,8 @@ static int is_mysql_kind(const char *kind)
 static void run_one(struct st_ctx *ctx, const struct st_rulebook *rb, const struct rule *r,
                     const struct st_component *c, struct st_findings *out)
 {
-	struct ex_env env = {.ctx = ctx, .component = c ? c->id : NULL};
+	const char *prefix = c ? (c->prefix ? c->prefix : c->id) : NULL;
+	struct ex_env env = {.ctx = ctx, .component = prefix};
 	struct ex_val v;
 	int rc = ex_eval(&r->when, &env, &v);
 	if (rc < 0) {
