@@ -675,7 +675,13 @@ static int eval_node(const struct st_expr *e, int k, struct ex_env *env, struct 
 		*out = x->val;
 		return 0;
 	case OP_FACT: {
-		const struct st_fact *f = ex_lookup(env, x->name);
+		if (env->item && strcmp(x->name, "it_name") == 0) {
+			memset(out, 0, sizeof(*out));
+			out->kind = XV_STR;
+			out->str = env->item_name;
+			return 0;
+		}
+		const struct st_fact *f = env->item && strcmp(x->name, "it") == 0 ? env->item : ex_lookup(env, x->name);
 		if (!f) {
 			if (env->component && strcmp(x->name, "component") == 0) {
 				memset(out, 0, sizeof(*out));

@@ -31,6 +31,8 @@ struct ex_env {
 	const struct st_fact *used[EX_MAX_USED];
 	int n_used;
 	int assumed; /* a default() fallback was taken */
+	const struct st_fact *item; /* for_each rules: the fact bound to `it` */
+	const char *item_name;      /* and the name part bound to `it_name` */
 	const char *error; /* set on a type error */
 };
 

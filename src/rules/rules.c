@@ -32,6 +32,7 @@ struct rec {
 struct rule {
 	const char *id;
 	enum st_severity severity;
+	const char *for_each; /* a fact-name glob (relative to the component): one evaluation per match */
 	const char *kinds[MAX_KINDS];
 	size_t n_kinds;
 	const char *kinds_text;
@@ -252,9 +253,11 @@ static int parse_rule(struct yload *y, const yaml_node_t *root, struct rule *r)
 			seq_scalars(y, v, key, r->refs, MAX_REFS, &r->n_refs);
 		else if (strcmp(key, "example") == 0)
 			r->example = scalar(y, v, key);
+		else if (strcmp(key, "for_each") == 0)
+			r->for_each = scalar(y, v, key);
 		else
 			yerr(y, k, "unknown rule field '%s' (id, severity, component, when, message, recommend, rationale, "
-			           "references, example)", key);
+			           "references, example, for_each)", key);
 	}
 	if (!r->id)
 		return yerr(y, root, "rule without an 'id'");
@@ -610,10 +613,11 @@ static int is_mysql_kind(const char *kind)
 }
 
 static void run_one(struct st_ctx *ctx, const struct st_rulebook *rb, const struct rule *r,
-                    const struct st_component *c, struct st_findings *out)
+                    const struct st_component *c, const struct st_fact *item, const char *item_name,
+                    struct st_findings *out)
 {
 	const char *prefix = c ? (c->prefix ? c->prefix : c->id) : NULL;
-	struct ex_env env = {.ctx = ctx, .component = prefix};
+	struct ex_env env = {.ctx = ctx, .component = prefix, .item = item, .item_name = item_name};
 	struct ex_val v;
 	int rc = ex_eval(&r->when, &env, &v);
 	if (rc < 0) {
@@ -631,7 +635,7 @@ static void run_one(struct st_ctx *ctx, const struct st_rulebook *rb, const stru
 			st_buf_puts(&msg, p->text);
 			continue;
 		}
-		struct ex_env penv = {.ctx = ctx, .component = env.component};
+		struct ex_env penv = {.ctx = ctx, .component = env.component, .item = item, .item_name = item_name};
 		struct ex_val pv;
 		if (ex_eval(&p->expr, &penv, &pv) == 0)
 			ex_val_format(&msg, &pv, 0);
@@ -658,12 +662,15 @@ static void run_one(struct st_ctx *ctx, const struct st_rulebook *rb, const stru
 		f.recommendations = st_arena_alloc(&ctx->arena, r->n_recs * sizeof(*f.recommendations));
 	for (size_t i = 0; f.recommendations && i < r->n_recs; i++) {
 		const struct rec *rc2 = &r->recs[i];
-		struct ex_env renv = {.ctx = ctx, .component = env.component};
+		struct ex_env renv = {.ctx = ctx, .component = env.component, .item = item, .item_name = item_name};
 		struct ex_val pv;
 		if (ex_eval(&rc2->to, &renv, &pv) != 0)
 			continue;
 		struct st_recommendation *rec = &f.recommendations[f.n_recommendations++];
-		const struct st_fact *cur = ex_lookup(&renv, rc2->set);
+		const char *set = rc2->set;
+		if (item && strcmp(set, "it_name") == 0)
+			set = item_name;
+		const struct st_fact *cur = ex_lookup(&renv, set);
 		struct st_buf b = {0};
 		ex_val_format(&b, &pv, is_mysql_kind(c ? c->kind : NULL));
 		rec->proposed = st_arena_strdup(&ctx->arena, st_buf_cstr(&b));
@@ -678,25 +685,48 @@ static void run_one(struct st_ctx *ctx, const struct st_rulebook *rb, const stru
 			rec->where = cur->origin;
 		}
 		st_buf_free(&b);
-		rec->setting = rc2->set;
+		rec->setting = set;
 		rec->apply = rc2->apply;
 	}
 	if (!suppressed(ctx, rb, r, &f))
 		findings_push(ctx, out, &f);
 }
 
+/* A for_each rule runs once per fact matching "<prefix>.<glob>", in name order; `it_name` is the part of the
+ * name after the glob's literal head ("drift.*" on "postgres.drift.work_mem" gives "work_mem"). */
+static void run_each(struct st_ctx *ctx, const struct st_rulebook *rb, const struct rule *r,
+                     const struct st_component *c, const struct st_fact_entry **all, size_t n_all,
+                     struct st_findings *out)
+{
+	if (!r->for_each) {
+		run_one(ctx, rb, r, c, NULL, NULL, out);
+		return;
+	}
+	const char *prefix = c ? (c->prefix ? c->prefix : c->id) : NULL;
+	const char *pat = prefix ? st_arena_printf(&ctx->arena, "%s.%s", prefix, r->for_each) : r->for_each;
+	size_t head = strcspn(r->for_each, "*?[");
+	size_t skip = (prefix ? strlen(prefix) + 1 : 0) + head;
+	for (size_t i = 0; pat && i < n_all; i++) {
+		if (fnmatch(pat, all[i]->name, 0) != 0 || strlen(all[i]->name) < skip)
+			continue;
+		run_one(ctx, rb, r, c, all[i]->chain[all[i]->n - 1], all[i]->name + skip, out);
+	}
+}
+
 int st_rules_run(struct st_ctx *ctx, const struct st_rulebook *rb, const struct st_stack *stack,
                  struct st_findings *out)
 {
+	size_t n_all = 0;
+	const struct st_fact_entry **all = st_fact_sorted(ctx, &n_all);
 	for (size_t i = 0; i < rb->n; i++) {
 		const struct rule *r = &rb->rules[i];
 		if (!r->n_kinds) {
-			run_one(ctx, rb, r, NULL, out);
+			run_each(ctx, rb, r, NULL, all, n_all, out);
 			continue;
 		}
 		for (size_t c = 0; c < stack->n_components; c++)
 			if (stack->components[c].kind && kind_matches(r, stack->components[c].kind))
-				run_one(ctx, rb, r, &stack->components[c], out);
+				run_each(ctx, rb, r, &stack->components[c], all, n_all, out);
 	}
 	return ctx->oom ? -1 : 0;
 }
