@@ -166,13 +166,13 @@ static int read_server(struct live_run *r, MYSQL *m)
 			ver = v2;
 	}
 	live_fact(r, "kind", st_value_string(ver.mariadb ? "mariadb" : "mysql"), "VERSION(), @@version_comment");
-	if (ver.num) {
+	variables_facts(r, res[1]);
+	if (ver.num) { /* after the variables: "10.11.6" wins over the variable's "10.11.6-MariaDB-..." */
 		live_fact(r, "version", st_value_string(st_arena_printf(&ctx->arena, "%d.%d.%d", ver.major, ver.minor, ver.patch)),
 		          "VERSION()");
 		live_fact(r, "version_num", st_value_int(ver.num), "VERSION()");
 		live_fact(r, "version_major", st_value_int(ver.major), "VERSION()");
 	}
-	variables_facts(r, res[1]);
 	status_facts(r, res[2]);
 	statements(r, m);
 out:
