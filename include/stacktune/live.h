@@ -72,8 +72,7 @@ const char *st_live_pg_checkpoint_sql(int version_num);
 /* The pg_stat_statements top-10 query for the installed extension version (total_time/mean_time before 1.8,
  * total_exec_time/mean_exec_time from 1.8, i.e. PostgreSQL 13); schema is an already quoted identifier.
  * Columns: query (cut to 200 chars), calls, total ms, mean ms, rows. Arena string or NULL. */
-const char *st_live_pg_statements_sql(struct st_ctx *ctx, int version_num, const char *extversion,
-                                      const char *schema);
+const char *st_live_pg_statements_sql(struct st_ctx *ctx, int version_num, const char *extversion, const char *schema);
 
 /* The session statement-timeout statement: MariaDB max_statement_time (seconds, 10.1+), MySQL
  * max_execution_time (ms, 5.7.8+), or NULL when the server has neither. */

@@ -21,7 +21,9 @@ int cli_live_option(const char *cmd, const char *name, const char *arg, struct c
 	} else if (strcmp(name, "connect-timeout") == 0) {
 		int64_t v;
 		if (st_int_parse(arg, strlen(arg), &v, NULL) < 0 || v < 1 || v > 3600)
-			return cli_usage_error(cmd, "--connect-timeout takes whole seconds from 1 to 3600, not '%s'", arg), -1;
+			return cli_usage_error(cmd, "--connect-timeout takes whole seconds from 1 to 3600, not '%s'",
+			                       arg),
+			       -1;
 		l->connect_timeout = (int)v;
 	}
 	return 0;

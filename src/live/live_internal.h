@@ -6,9 +6,9 @@
 
 struct live_run {
 	struct st_ctx *ctx;
-	const char *component; /* fact prefix */
-	const char *server;    /* "HOST:PORT", the origin's file */
-	const char *shown;     /* the DSN as it may be printed (password ***) */
+	const char *component;  /* fact prefix */
+	const char *server;     /* "HOST:PORT", the origin's file */
+	const char *shown;      /* the DSN as it may be printed (password ***) */
 	const char *secrets[4]; /* texts scrubbed from every client-library message */
 	size_t n_secrets;
 };
@@ -17,7 +17,8 @@ struct live_run {
 void live_fact(struct live_run *r, const char *suffix, struct st_value v, const char *detail);
 /* Records a server setting <component>.<name>; when a file gave it another value, also <component>.drift.<name>. */
 void live_setting(struct live_run *r, const char *name, struct st_value v, const char *detail);
-/* Returns a fact-name-safe form of s (lower case [a-z0-9-], runs of other bytes one "_", at most 64; empty -> "unnamed"). */
+/* Returns a fact-name-safe form of s (lower case [a-z0-9-], runs of other bytes one "_", at most 64; empty ->
+ * "unnamed"). */
 const char *live_key(struct st_ctx *ctx, const char *s);
 /* Records an error diagnostic at the server: "<what> <shown DSN>: <scrubbed msg>"; returns -1. */
 int live_error(struct live_run *r, const char *what, const char *msg);

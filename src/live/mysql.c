@@ -17,11 +17,25 @@
 
 #define MYSQL_DEFAULT_PORT 3306
 
-static const char *const status_names[] = {
-	"Max_used_connections", "Threads_connected", "Threads_running", "Threads_created", "Connections",
-	"Aborted_connects", "Aborted_clients", "Innodb_buffer_pool_reads", "Innodb_buffer_pool_read_requests",
-	"Created_tmp_disk_tables", "Created_tmp_tables", "Uptime", "Questions", "Slow_queries",
-	"Select_full_join", "Sort_merge_passes", "Table_open_cache_misses", "Opened_tables", NULL};
+static const char *const status_names[] = {"Max_used_connections",
+                                           "Threads_connected",
+                                           "Threads_running",
+                                           "Threads_created",
+                                           "Connections",
+                                           "Aborted_connects",
+                                           "Aborted_clients",
+                                           "Innodb_buffer_pool_reads",
+                                           "Innodb_buffer_pool_read_requests",
+                                           "Created_tmp_disk_tables",
+                                           "Created_tmp_tables",
+                                           "Uptime",
+                                           "Questions",
+                                           "Slow_queries",
+                                           "Select_full_join",
+                                           "Sort_merge_passes",
+                                           "Table_open_cache_misses",
+                                           "Opened_tables",
+                                           NULL};
 
 static void variables_facts(struct live_run *r, MYSQL_RES *res)
 {
@@ -52,9 +66,10 @@ static void status_facts(struct live_run *r, MYSQL_RES *res)
 				continue;
 			have[i] = 1;
 			struct st_value val = strcmp(status_names[i], "Uptime") == 0 ? st_value_duration(v[i] * 1000000)
-			                                                              : st_value_int(v[i]);
-			live_fact(r, st_arena_printf(&r->ctx->arena, "live.status.%s", live_key(r->ctx, status_names[i])), val,
-			          "SHOW GLOBAL STATUS");
+			                                                             : st_value_int(v[i]);
+			live_fact(r,
+			          st_arena_printf(&r->ctx->arena, "live.status.%s", live_key(r->ctx, status_names[i])),
+			          val, "SHOW GLOBAL STATUS");
 		}
 	}
 	size_t reads = 7, requests = 8, disk = 9, tmp = 10; /* indexes in status_names */
@@ -82,11 +97,11 @@ static void digest_facts(struct live_run *r, MYSQL_RES *res)
 			live_fact(r, st_arena_printf(&ctx->arena, "live.statements.%d.calls", n), st_value_int(x),
 			          "performance_schema digest");
 		if (row[2] && live_int(row[2], &x) == 0)
-			live_fact(r, st_arena_printf(&ctx->arena, "live.statements.%d.total_time", n), st_value_duration(x),
-			          "performance_schema digest");
+			live_fact(r, st_arena_printf(&ctx->arena, "live.statements.%d.total_time", n),
+			          st_value_duration(x), "performance_schema digest");
 		if (row[3] && live_int(row[3], &x) == 0)
-			live_fact(r, st_arena_printf(&ctx->arena, "live.statements.%d.mean_time", n), st_value_duration(x),
-			          "performance_schema digest");
+			live_fact(r, st_arena_printf(&ctx->arena, "live.statements.%d.mean_time", n),
+			          st_value_duration(x), "performance_schema digest");
 		if (row[4] && live_int(row[4], &x) == 0)
 			live_fact(r, st_arena_printf(&ctx->arena, "live.statements.%d.rows", n), st_value_int(x),
 			          "performance_schema digest");
@@ -95,14 +110,15 @@ static void digest_facts(struct live_run *r, MYSQL_RES *res)
 
 static void statements(struct live_run *r, MYSQL *m)
 {
-	const struct st_fact *ps = st_fact_get(r->ctx, st_arena_printf(&r->ctx->arena, "%s.performance_schema", r->component));
+	const struct st_fact *ps =
+	    st_fact_get(r->ctx, st_arena_printf(&r->ctx->arena, "%s.performance_schema", r->component));
 	int on = ps && ps->origin.kind == ST_ORIGIN_LIVE && ps->value.kind == ST_VAL_BOOL && ps->value.i;
 	int available = 0;
 	if (on) {
-		static const char q[] =
-			"SELECT LEFT(DIGEST_TEXT, 2000), COUNT_STAR, SUM_TIMER_WAIT DIV 1000000, AVG_TIMER_WAIT DIV 1000000, "
-			"SUM_ROWS_SENT FROM performance_schema.events_statements_summary_by_digest "
-			"WHERE DIGEST_TEXT IS NOT NULL ORDER BY SUM_TIMER_WAIT DESC LIMIT 10";
+		static const char q[] = "SELECT LEFT(DIGEST_TEXT, 2000), COUNT_STAR, SUM_TIMER_WAIT DIV 1000000, "
+		                        "AVG_TIMER_WAIT DIV 1000000, "
+		                        "SUM_ROWS_SENT FROM performance_schema.events_statements_summary_by_digest "
+		                        "WHERE DIGEST_TEXT IS NOT NULL ORDER BY SUM_TIMER_WAIT DESC LIMIT 10";
 		MYSQL_RES *res = NULL;
 		if (mysql_real_query(m, q, sizeof(q) - 1) == 0 && (res = mysql_store_result(m))) {
 			digest_facts(r, res);
@@ -168,7 +184,8 @@ static int read_server(struct live_run *r, MYSQL *m)
 	live_fact(r, "kind", st_value_string(ver.mariadb ? "mariadb" : "mysql"), "VERSION(), @@version_comment");
 	variables_facts(r, res[1]);
 	if (ver.num) { /* after the variables: "10.11.6" wins over the variable's "10.11.6-MariaDB-..." */
-		live_fact(r, "version", st_value_string(st_arena_printf(&ctx->arena, "%d.%d.%d", ver.major, ver.minor, ver.patch)),
+		live_fact(r, "version",
+		          st_value_string(st_arena_printf(&ctx->arena, "%d.%d.%d", ver.major, ver.minor, ver.patch)),
 		          "VERSION()");
 		live_fact(r, "version_num", st_value_int(ver.num), "VERSION()");
 		live_fact(r, "version_major", st_value_int(ver.major), "VERSION()");
@@ -208,7 +225,8 @@ int st_live_mysql(struct st_ctx *ctx, const char *dsn, const struct st_live_opts
 	memset(&u, 0, sizeof(u));
 	if (dsn && *dsn) {
 		if (st_dsn_parse(ctx, dsn, strlen(dsn), &u) < 0 || !u.scheme ||
-		    (strcmp(u.scheme, "mysql") != 0 && strcmp(u.scheme, "mariadb") != 0 && strcmp(u.scheme, "mysqlx") != 0)) {
+		    (strcmp(u.scheme, "mysql") != 0 && strcmp(u.scheme, "mariadb") != 0 &&
+		     strcmp(u.scheme, "mysqlx") != 0)) {
 			r.secrets[r.n_secrets++] = dsn;
 			return live_error(&r, "not a MySQL DSN:", "expected mysql://user:password@host:3306/db");
 		}

@@ -64,7 +64,8 @@ static void settings_facts(struct live_run *r, const PGresult *res)
 		if (pending && strcmp(pending, "t") == 0) {
 			const char *k = st_arena_printf(&ctx->arena, "live.pending_restart.%s", name);
 			if (k)
-				live_fact(r, k, st_value_bool(1), "pg_settings.pending_restart: the file changed, a restart applies it");
+				live_fact(r, k, st_value_bool(1),
+				          "pg_settings.pending_restart: the file changed, a restart applies it");
 		}
 	}
 }
@@ -86,14 +87,14 @@ static void count_facts(struct live_run *r, const PGresult *res, const char *pre
 
 static void database_facts(struct live_run *r, const PGresult *res)
 {
-	static const char *const cols[] = {NULL, "blks_hit", "blks_read", "temp_files", "temp_bytes", "deadlocks",
-	                                   "xact_commit", "xact_rollback", "stats_reset_age"};
+	static const char *const cols[] = {NULL,        "blks_hit",    "blks_read",     "temp_files",     "temp_bytes",
+	                                   "deadlocks", "xact_commit", "xact_rollback", "stats_reset_age"};
 	for (int i = 0; i < PQntuples(res); i++) {
 		const char *scope = cell(res, i, 0);
 		if (!scope)
 			continue;
 		const char *detail = strcmp(scope, "database") == 0 ? "pg_stat_database, this database"
-		                                                     : "pg_stat_database, all databases";
+		                                                    : "pg_stat_database, all databases";
 		int64_t v[9] = {0};
 		int have[9] = {0};
 		for (int c = 1; c < 9; c++) {
@@ -135,7 +136,9 @@ static void statements_facts(struct live_run *r, const PGresult *res)
 			if (!ms)
 				continue;
 			double d = strtod(ms, NULL);
-			live_fact(r, st_arena_printf(&ctx->arena, "live.statements.%d.%s", n, c == 2 ? "total_time" : "mean_time"),
+			live_fact(r,
+			          st_arena_printf(&ctx->arena, "live.statements.%d.%s", n,
+			                          c == 2 ? "total_time" : "mean_time"),
 			          st_value_duration((int64_t)(d * 1000.0)), "pg_stat_statements");
 		}
 		int64_t rows = cell_int(res, i, 4, &ok);
@@ -150,28 +153,29 @@ static void statements_facts(struct live_run *r, const PGresult *res)
 static const char *batch_sql(struct st_ctx *ctx, int version)
 {
 	return st_arena_printf(
-		&ctx->arena,
-		"SELECT name, setting, unit, source, sourcefile, sourceline, context, pending_restart, vartype "
-		"FROM pg_settings;"
-		"SET statement_timeout = '2s';"
-		"SET default_transaction_read_only = on;"
-		"SET application_name = 'stacktune';"
-		"SELECT pg_is_in_recovery(), current_database(), e.extversion, quote_ident(n.nspname) "
-		"FROM (SELECT 1) AS one LEFT JOIN pg_extension e ON e.extname = 'pg_stat_statements' "
-		"LEFT JOIN pg_namespace n ON n.oid = e.extnamespace;"
-		"SELECT coalesce(state, 'unknown'), count(*) FROM pg_stat_activity "
-		"WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() GROUP BY 1 ORDER BY 1;"
-		"SELECT coalesce(nullif(application_name, ''), 'unnamed'), count(*) FROM pg_stat_activity "
-		"WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20;"
-		"SELECT coalesce(host(client_addr), 'local'), count(*) FROM pg_stat_activity "
-		"WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20;"
-		"SELECT 'database', blks_hit, blks_read, temp_files, temp_bytes, deadlocks, xact_commit, xact_rollback, "
-		"extract(epoch FROM now() - stats_reset)::bigint FROM pg_stat_database WHERE datname = current_database() "
-		"UNION ALL SELECT 'databases', sum(blks_hit), sum(blks_read), sum(temp_files), sum(temp_bytes), "
-		"sum(deadlocks), sum(xact_commit), sum(xact_rollback), extract(epoch FROM now() - min(stats_reset))::bigint "
-		"FROM pg_stat_database;"
-		"%s",
-		st_live_pg_checkpoint_sql(version));
+	    &ctx->arena,
+	    "SELECT name, setting, unit, source, sourcefile, sourceline, context, pending_restart, vartype "
+	    "FROM pg_settings;"
+	    "SET statement_timeout = '2s';"
+	    "SET default_transaction_read_only = on;"
+	    "SET application_name = 'stacktune';"
+	    "SELECT pg_is_in_recovery(), current_database(), e.extversion, quote_ident(n.nspname) "
+	    "FROM (SELECT 1) AS one LEFT JOIN pg_extension e ON e.extname = 'pg_stat_statements' "
+	    "LEFT JOIN pg_namespace n ON n.oid = e.extnamespace;"
+	    "SELECT coalesce(state, 'unknown'), count(*) FROM pg_stat_activity "
+	    "WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() GROUP BY 1 ORDER BY 1;"
+	    "SELECT coalesce(nullif(application_name, ''), 'unnamed'), count(*) FROM pg_stat_activity "
+	    "WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20;"
+	    "SELECT coalesce(host(client_addr), 'local'), count(*) FROM pg_stat_activity "
+	    "WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20;"
+	    "SELECT 'database', blks_hit, blks_read, temp_files, temp_bytes, deadlocks, xact_commit, xact_rollback, "
+	    "extract(epoch FROM now() - stats_reset)::bigint FROM pg_stat_database WHERE datname = current_database() "
+	    "UNION ALL SELECT 'databases', sum(blks_hit), sum(blks_read), sum(temp_files), sum(temp_bytes), "
+	    "sum(deadlocks), sum(xact_commit), sum(xact_rollback), extract(epoch FROM now() - "
+	    "min(stats_reset))::bigint "
+	    "FROM pg_stat_database;"
+	    "%s",
+	    st_live_pg_checkpoint_sql(version));
 }
 
 enum { R_SETTINGS, R_INFO, R_STATES, R_APPS, R_CLIENTS, R_DATABASE, R_CHECKPOINTS, R_COUNT };
@@ -246,7 +250,8 @@ static int read_server(struct live_run *r, PGconn *conn)
 			live_fact(r, "live.checkpoints.requested", st_value_int(t), src);
 	}
 
-	/* pg_stat_statements: its own round trip, since missing privileges or a missing preload must not cost the rest */
+	/* pg_stat_statements: its own round trip, since missing privileges or a missing preload must not cost the rest
+	 */
 	int available = 0;
 	if (extversion && schema) {
 		const char *q = st_live_pg_statements_sql(ctx, version, extversion, schema);

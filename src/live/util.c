@@ -366,9 +366,17 @@ static int pg_unit(const char *unit, int64_t *mult, int *is_size)
 		const char *name;
 		int64_t factor;
 		int size;
-	} units[] = {{"B", 1, 1},           {"kB", 1024, 1},       {"MB", 1048576, 1},    {"GB", 1073741824, 1},
-	             {"TB", 1099511627776LL, 1}, {"us", 1, 0},      {"ms", 1000, 0},       {"s", 1000000, 0},
-	             {"min", 60000000LL, 0}, {"h", 3600000000LL, 0}, {"d", 86400000000LL, 0}};
+	} units[] = {{"B", 1, 1},
+	             {"kB", 1024, 1},
+	             {"MB", 1048576, 1},
+	             {"GB", 1073741824, 1},
+	             {"TB", 1099511627776LL, 1},
+	             {"us", 1, 0},
+	             {"ms", 1000, 0},
+	             {"s", 1000000, 0},
+	             {"min", 60000000LL, 0},
+	             {"h", 3600000000LL, 0},
+	             {"d", 86400000000LL, 0}};
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
 		if (strcmp(p, units[i].name) == 0) {
 			*mult = k * units[i].factor;
@@ -603,8 +611,8 @@ const char *live_server_name(struct st_ctx *ctx, const char *host, int port, int
 {
 	if (!host || !*host)
 		host = "localhost";
-	const char *r = st_arena_printf(&ctx->arena, strchr(host, ':') ? "[%s]:%d" : "%s:%d", host,
-	                                port ? port : default_port);
+	const char *r =
+	    st_arena_printf(&ctx->arena, strchr(host, ':') ? "[%s]:%d" : "%s:%d", host, port ? port : default_port);
 	if (!r)
 		ctx->oom = 1;
 	return r ? r : "?";
@@ -638,7 +646,8 @@ static int values_differ(const struct st_value *f, const struct st_value *l)
 	if (is_numeric(f->kind) && is_numeric(l->kind))
 		return f->i != l->i;
 	if ((f->kind == ST_VAL_REAL || f->kind == ST_VAL_INT) && (l->kind == ST_VAL_REAL || l->kind == ST_VAL_INT)) {
-		double a = f->kind == ST_VAL_REAL ? f->r : (double)f->i, b = l->kind == ST_VAL_REAL ? l->r : (double)l->i;
+		double a = f->kind == ST_VAL_REAL ? f->r : (double)f->i,
+		       b = l->kind == ST_VAL_REAL ? l->r : (double)l->i;
 		return fabs(a - b) > 1e-9 * fmax(1.0, fmax(fabs(a), fabs(b)));
 	}
 	if (f->kind == ST_VAL_STRING && l->kind == ST_VAL_STRING && f->text && l->text) {

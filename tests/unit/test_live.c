@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../tap.h"
 #include "../../src/live/live_internal.h"
+#include "../tap.h"
 #include "stacktune/live.h"
 
 static void test_redact(struct st_ctx *ctx)
@@ -106,7 +106,8 @@ static void test_queries(struct st_ctx *ctx)
 	struct st_live_mysql_version v = {.major = 10, .minor = 11, .num = 101106, .mariadb = 1};
 	ok(strstr(st_live_mysql_timeout_sql(&v), "max_statement_time = 2") != NULL, "MariaDB: max_statement_time (s)");
 	v = (struct st_live_mysql_version){.major = 8, .num = 80036};
-	ok(strstr(st_live_mysql_timeout_sql(&v), "max_execution_time = 2000") != NULL, "MySQL: max_execution_time (ms)");
+	ok(strstr(st_live_mysql_timeout_sql(&v), "max_execution_time = 2000") != NULL,
+	   "MySQL: max_execution_time (ms)");
 	v = (struct st_live_mysql_version){.major = 5, .minor = 6, .num = 50640};
 	ok(st_live_mysql_timeout_sql(&v) == NULL, "MySQL 5.6: none");
 	v = (struct st_live_mysql_version){.major = 10, .num = 100038, .mariadb = 1};
