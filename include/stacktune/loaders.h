@@ -117,6 +117,25 @@ int st_procserver_load(struct st_ctx *ctx, const struct st_file *f);
 int st_procserver_command(struct st_ctx *ctx, const char *app, const char *path, const char *command,
                           const struct st_origin *origin);
 
+/* Go sources (*.go but not *_test.go or vendor/): database/sql / GORM / sqlx / pgxpool pool settings, driver, DSN
+ * variable, listen port; facts "<app>.go.pool.*", "<app>.go.driver", "<app>.go.dsn_env", "<app>.port",
+ * "<app>.kind" = "go", where app is named after the directory holding go.mod. See src/loaders/goscan.c. */
+enum st_match st_goscan_match(const char *path, const char *name, const char *head, size_t head_len);
+int st_goscan_load(struct st_ctx *ctx, const struct st_file *f);
+/* JavaScript / TypeScript sources (tests skipped; load-test scripts only as callers): pg / knex / Sequelize /
+ * TypeORM / mysql2 pools, listen ports, called URLs; facts "<app>.node.pool.max" (+ .min, .library, .driver),
+ * "<app>.port", "<app>.calls.<n>.url/.host/.port", "<app>.kind" = "node". See src/loaders/jsscan.c. */
+enum st_match st_jsscan_match(const char *path, const char *name, const char *head, size_t head_len);
+int st_jsscan_load(struct st_ctx *ctx, const struct st_file *f);
+/* Prisma schemas (*.prisma): datasource and the pool of the URL it uses; facts "<app>.prisma.provider", ".url_env",
+ * ".pool.max" (connection_limit or 2 x CPUs + 1), ".pool_timeout", ".pgbouncer", ".host". See src/loaders/prisma.c. */
+enum st_match st_prisma_match(const char *path, const char *name, const char *head, size_t head_len);
+int st_prisma_load(struct st_ctx *ctx, const struct st_file *f);
+/* Ports from package.json scripts (next -p, vite --port, PORT=..., framework defaults), client base URLs in .env
+ * files and artillery targets; facts "<app>.port", "<app>.calls.<n>.*". See src/loaders/ports.c. */
+enum st_match st_ports_match(const char *path, const char *name, const char *head, size_t head_len);
+int st_ports_load(struct st_ctx *ctx, const struct st_file *f);
+
 /* The MySQL/MariaDB server variables table (generated from data/mysql_vars_*.tsv). */
 enum st_mysql_var_type {
 	ST_MYSQL_INT = 0,

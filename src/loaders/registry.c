@@ -6,5 +6,9 @@ const struct st_loader st_loaders[] = {
 	{.name = "mycnf", .phase = ST_PHASE_SERVER, .match = st_mycnf_match, .load = st_mycnf_load},
 	{.name = "pysettings", .phase = ST_PHASE_APP, .match = st_pysettings_match, .load = st_pysettings_load},
 	{.name = "procserver", .phase = ST_PHASE_APP, .match = st_procserver_match, .load = st_procserver_load},
+	{.name = "goscan", .phase = ST_PHASE_APP, .match = st_goscan_match, .load = st_goscan_load},
+	{.name = "jsscan", .phase = ST_PHASE_APP, .match = st_jsscan_match, .load = st_jsscan_load},
+	{.name = "prisma", .phase = ST_PHASE_APP, .match = st_prisma_match, .load = st_prisma_load},
+	{.name = "ports", .phase = ST_PHASE_APP, .match = st_ports_match, .load = st_ports_load},
 };
 const size_t st_loaders_count = sizeof st_loaders / sizeof st_loaders[0];
