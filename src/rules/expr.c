@@ -442,6 +442,14 @@ const struct st_fact *ex_lookup(const struct ex_env *env, const char *name)
 }
 
 /* Notes a fact the evaluation read, and for a computed fact the facts it was derived from. */
+/* A fact name in an expression: `it` is the for_each item, anything else resolves through ex_lookup. */
+static const struct st_fact *resolve(const struct ex_env *env, const char *name)
+{
+	if (env->item && strcmp(name, "it") == 0)
+		return env->item;
+	return ex_lookup(env, name);
+}
+
 static void note_used(struct ex_env *env, const struct st_fact *f)
 {
 	int seen = 0;
@@ -547,14 +555,14 @@ static int eval_call(const struct st_expr *e, const struct ex_node *x, struct ex
 	int r;
 	switch (x->fn) {
 	case FN_EXISTS: {
-		const struct st_fact *f = ex_lookup(env, e->nodes[x->args[0]].name);
+		const struct st_fact *f = resolve(env, e->nodes[x->args[0]].name);
 		memset(out, 0, sizeof(*out));
 		out->kind = XV_BOOL;
 		out->num = f && f->value.kind != ST_VAL_NONE;
 		return 0;
 	}
 	case FN_ASSUMED: { /* the value in effect is a built-in default, not something a file says */
-		const struct st_fact *f = ex_lookup(env, e->nodes[x->args[0]].name);
+		const struct st_fact *f = resolve(env, e->nodes[x->args[0]].name);
 		if (!f)
 			return 1;
 		memset(out, 0, sizeof(*out));
@@ -681,7 +689,7 @@ static int eval_node(const struct st_expr *e, int k, struct ex_env *env, struct 
 			out->str = env->item_name;
 			return 0;
 		}
-		const struct st_fact *f = env->item && strcmp(x->name, "it") == 0 ? env->item : ex_lookup(env, x->name);
+		const struct st_fact *f = resolve(env, x->name);
 		if (!f) {
 			if (env->component && strcmp(x->name, "component") == 0) {
 				memset(out, 0, sizeof(*out));

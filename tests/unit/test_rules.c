@@ -182,6 +182,30 @@ static void test_rulebook(void)
 		st_rules_run(&ctx, rb, &stack, &out2);
 	is_int(out2.n, 1, "suppressed by path glob");
 	unlink(path);
+
+	/* for_each: one finding per matching fact, `it` and `it_name` bound, exists(it) true */
+	struct st_origin conf = st_origin_file("postgresql.conf", 9, 1);
+	st_fact_set(&ctx, "postgres.drift.work_mem", "postgres", st_value_string("file 4MB vs live 8MB"), &conf,
+	            ST_LAYER_LIVE);
+	st_fact_set(&ctx, "postgres.drift.port", "postgres", st_value_string("file 5433 vs live 5432"), &conf,
+	            ST_LAYER_LIVE);
+	write_file("c.yaml", "id: drift\nseverity: warning\ncomponent: postgresql\nfor_each: \"drift.*\"\n"
+	                     "when: exists(it)\nmessage: \"{{it_name}}: {{it}}\"\n");
+	rb = st_rules_load(&ctx, dir);
+	struct st_findings out3 = {0};
+	if (rb)
+		st_rules_run(&ctx, rb, &stack, &out3);
+	size_t drift = 0;
+	for (size_t i = 0; i < out3.n; i++)
+		if (strcmp(out3.items[i].rule, "drift") == 0)
+			drift++;
+	is_int(drift, 2, "for_each: one finding per drift fact");
+	int seen = 0;
+	for (size_t i = 0; i < out3.n; i++)
+		seen |= strcmp(out3.items[i].message, "port: file 5433 vs live 5432") == 0;
+	ok(seen, "it_name and it are bound");
+	snprintf(path, sizeof path, "%s/c.yaml", dir);
+	unlink(path);
 	snprintf(path, sizeof path, "%s/a.yaml", dir);
 	unlink(path);
 	rmdir(dir);
