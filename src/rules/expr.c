@@ -19,7 +19,7 @@ enum ex_op {
 	OP_CALL,
 };
 
-enum ex_fn { FN_MIN, FN_MAX, FN_FLOOR, FN_CEIL, FN_ROUND, FN_ABS, FN_CLAMP, FN_EXISTS, FN_SUM, FN_COUNT, FN_DEFAULT, FN_ASSUMED };
+enum ex_fn { FN_MIN, FN_MAX, FN_FLOOR, FN_CEIL, FN_ROUND, FN_ABS, FN_CLAMP, FN_EXISTS, FN_SUM, FN_COUNT, FN_DEFAULT, FN_ASSUMED, FN_COALESCE };
 
 static const struct {
 	const char *name;
@@ -30,6 +30,7 @@ static const struct {
 	{"ceil", FN_CEIL, 1, 1},          {"round", FN_ROUND, 1, 1},       {"abs", FN_ABS, 1, 1},
 	{"clamp", FN_CLAMP, 3, 3},        {"exists", FN_EXISTS, 1, 1},     {"sum", FN_SUM, 1, 1},
 	{"count", FN_COUNT, 1, 1},        {"default", FN_DEFAULT, 2, 2},   {"assumed", FN_ASSUMED, 1, 1},
+	{"coalesce", FN_COALESCE, 1, EX_MAX_ARGS},
 };
 
 struct ex_node {
@@ -207,7 +208,7 @@ static int parse_call(struct parser *ps, const char *name, size_t n)
 		if (strlen(functions[i].name) == n && strncmp(functions[i].name, name, n) == 0)
 			f = (int)i;
 	if (f < 0)
-		return fail(ps, "unknown function (min max floor ceil round abs clamp exists assumed sum count default)");
+		return fail(ps, "unknown function (min max floor ceil round abs clamp exists assumed sum count default coalesce)");
 	int k = new_node(ps, OP_CALL);
 	if (k < 0)
 		return -1;
@@ -574,6 +575,13 @@ static int eval_call(const struct st_expr *e, const struct ex_node *x, struct ex
 	case FN_SUM:
 	case FN_COUNT:
 		return eval_glob(e, x, env, out);
+	case FN_COALESCE: /* the first argument that has a value; nothing is assumed */
+		for (int i = 0; i < x->nargs; i++) {
+			int r2 = eval_node(e, x->args[i], env, out);
+			if (r2 != 1)
+				return r2;
+		}
+		return 1;
 	case FN_DEFAULT:
 		r = eval_node(e, x->args[0], env, out);
 		if (r != 1)
