@@ -67,9 +67,9 @@ static void test_expr(void)
 	ok(num("5min / 1s", NULL) == 300, "durations");
 	ok(num("exists(max_connections) and not exists(nope)", "postgres") == 1, "exists()");
 	ok(num("shared_buffers < host.memory * 25%", "postgres") == 1, "comparison with units");
+	struct ex_val v;
 	is_int(eval("nope > 1", NULL, &v), 1, "missing fact: rule does not apply");
 	is_int(eval("unknown_thing > 1", "postgres", &v), 1, "unknown value: rule does not apply");
-	struct ex_val v;
 	ok(num("default(nope, 100) - 3", NULL) == 97, "default() falls back");
 	ok(num("coalesce(nope, host.cpus, 9)", NULL) == 4, "coalesce() takes the first value present");
 	is_int(eval("coalesce(nope, nada)", NULL, &v), 1, "coalesce() of nothing does not apply");
