@@ -314,6 +314,11 @@ static int go_duration(const char *s, int64_t *out)
 /* Converts a string (from the environment or a default) to the kind wanted. */
 static struct gv convert(struct gv v, enum gv_kind want)
 {
+	if (v.kind == GV_INT && want == GV_DUR) {
+		v.kind = GV_DUR; /* a bare number as a time.Duration counts nanoseconds */
+		v.i /= 1000;
+		return v;
+	}
 	if (v.kind != GV_STR || want == GV_STR || want == GV_NONE)
 		return v;
 	int64_t n;
@@ -470,10 +475,7 @@ static struct gv call(struct goscan *g, size_t name_a, size_t name_b, size_t ope
 	size_t n = split_args(g, open + 1, close, s, e);
 	int pkg_time = name_b - name_a == 3 && strcmp(first, "time") == 0;
 	if (pkg_time && strcmp(last, "Duration") == 0 && n == 1) {
-		struct gv v = eval(g, s[0], e[0]);
-		if (v.kind == GV_INT)
-			v.kind = GV_DUR, v.i /= 1000; /* nanoseconds */
-		return v;
+		return eval(g, s[0], e[0]); /* a count of nanoseconds: an int until a unit multiplies it */
 	}
 	if (pkg_time && strcmp(last, "ParseDuration") == 0 && n == 1) {
 		struct gv v = eval(g, s[0], e[0]);
@@ -495,7 +497,8 @@ static struct gv call(struct goscan *g, size_t name_a, size_t name_b, size_t ope
 		return viper_get(g, t->v[s[0]].s, s[0], want);
 	}
 	/* getEnv("X", def), getEnvInt("X", 25), env.GetDuration("X", 5*time.Minute), envOr("X", "y") */
-	if (n >= 1 && is_str(g, s[0]) && e[0] == s[0] + 1 && contains_ci(last, ll, "env")) {
+	if (n >= 1 && is_str(g, s[0]) && e[0] == s[0] + 1 &&
+	    (contains_ci(last, ll, "env") || (name_b - name_a == 3 && contains_ci(first, strlen(first), "env")))) {
 		if (n >= 2) {
 			struct gv d = eval(g, s[1], e[1]);
 			enum gv_kind want = d.kind;

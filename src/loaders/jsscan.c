@@ -656,6 +656,9 @@ static void scan_pools(struct jsscan *j)
 			pk = &pool_pg, open = i + 1;
 		else if ((st_ct_id(t, i, "knex") || st_ct_id(t, i, "Knex")) && st_ct_p(t, i + 1, '(') && st_ct_p(t, i + 2, '{'))
 			pk = &pool_knex, open = i + 1;
+		else if (st_ct_id(t, i, "require") && st_ct_p(t, i + 1, '(') && i + 2 < t->n && t->v[i + 2].kind == CT_STR &&
+		         t->v[i + 2].s && strcmp(t->v[i + 2].s, "knex") == 0 && st_ct_p(t, i + 3, ')') && st_ct_p(t, i + 4, '('))
+			pk = &pool_knex, open = i + 4; /* require('knex')({ ... }) */
 		else if (st_ct_id(t, i, "Sequelize") && is_new && st_ct_p(t, i + 1, '('))
 			pk = &pool_sequelize, open = i + 1;
 		else if (((st_ct_id(t, i, "DataSource") && is_new) || (st_ct_id(t, i, "createConnection") && !st_ct_p(t, i - 1, '.')) ||

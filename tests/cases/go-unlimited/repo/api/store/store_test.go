@@ -1,0 +1,3 @@
+package store
+
+func setup() { db.SetMaxOpenConns(1) } // tests are not the application

@@ -1,0 +1,2 @@
+const { Pool } = require('pg');
+const pool = new Pool({ max: 1 });
