@@ -1,4 +1,5 @@
-/* libFuzzer target for the JavaScript scanner and the package.json reader: any bytes as a JS/TS source and as a package.json. */
+/* libFuzzer target for the JavaScript scanner and the package.json reader: any bytes as a JS/TS source and as a
+ * package.json. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,5 @@
-/* libFuzzer target for the Prisma schema reader: any bytes as a schema.prisma, its env() resolved against .env facts. */
+/* libFuzzer target for the Prisma schema reader: any bytes as a schema.prisma, its env() resolved against .env facts.
+ */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

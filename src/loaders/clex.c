@@ -70,10 +70,17 @@ static void put_escape(struct st_buf *b, const char *s, size_t *i, size_t n)
 {
 	char e = *i + 1 < n ? s[*i + 1] : '\\';
 	switch (e) {
-	case 'n': st_buf_putc(b, '\n'); break;
-	case 't': st_buf_putc(b, '\t'); break;
-	case 'r': st_buf_putc(b, '\r'); break;
-	default: st_buf_putc(b, e);
+	case 'n':
+		st_buf_putc(b, '\n');
+		break;
+	case 't':
+		st_buf_putc(b, '\t');
+		break;
+	case 'r':
+		st_buf_putc(b, '\r');
+		break;
+	default:
+		st_buf_putc(b, e);
 	}
 	*i += 2;
 }
@@ -206,8 +213,8 @@ static int regex_allowed(const struct lex *l)
 		char c = l->s[p->off];
 		return !(c == ')' || c == ']' || c == '}');
 	}
-	static const char *const kw[] = {"return", "typeof", "case", "do", "else", "in", "of", "new", "delete",
-	                                 "void", "throw", "yield", "await", "instanceof", NULL};
+	static const char *const kw[] = {"return", "typeof", "case",  "do",    "else",  "in",         "of", "new",
+	                                 "delete", "void",   "throw", "yield", "await", "instanceof", NULL};
 	for (const char *const *k = kw; *k; k++)
 		if (strlen(*k) == p->len && memcmp(l->s + p->off, *k, p->len) == 0)
 			return 1;
@@ -286,9 +293,10 @@ int st_clex(struct st_ctx *ctx, const char *src, size_t n, enum st_clang lang, s
 			continue;
 		}
 		if (isdigit(c) || (c == '.' && l.i + 1 < n && isdigit((unsigned char)src[l.i + 1]))) {
-			while (l.i < n && (isalnum((unsigned char)src[l.i]) || src[l.i] == '_' || src[l.i] == '.' ||
-			                   ((src[l.i] == '+' || src[l.i] == '-') && (src[l.i - 1] == 'e' || src[l.i - 1] == 'E') &&
-			                    !(src[off] == '0' && off + 1 < n && (src[off + 1] == 'x' || src[off + 1] == 'X')))))
+			while (l.i < n &&
+			       (isalnum((unsigned char)src[l.i]) || src[l.i] == '_' || src[l.i] == '.' ||
+			        ((src[l.i] == '+' || src[l.i] == '-') && (src[l.i - 1] == 'e' || src[l.i - 1] == 'E') &&
+			         !(src[off] == '0' && off + 1 < n && (src[off + 1] == 'x' || src[off + 1] == 'X')))))
 				l.i++;
 			push(&l, CT_NUM, off, l.line, l.line_off);
 			continue;
@@ -300,6 +308,23 @@ int st_clex(struct st_ctx *ctx, const char *src, size_t n, enum st_clang lang, s
 		l.i++;
 		push(&l, CT_PUNCT, off, l.line, l.line_off);
 	}
+	/* bracket matching in one pass: any closer closes the innermost opener */
+	size_t *stack = ctx->oom ? NULL : malloc((out->n + 1) * sizeof(*stack));
+	size_t sp = 0;
+	if (!stack && !ctx->oom)
+		ctx->oom = 1;
+	for (size_t k = 0; stack && k < out->n; k++) {
+		struct st_ctok *t = &out->v[k];
+		t->match = out->n;
+		if (t->kind != CT_PUNCT)
+			continue;
+		char c = src[t->off];
+		if (c == '(' || c == '[' || c == '{')
+			stack[sp++] = k;
+		else if ((c == ')' || c == ']' || c == '}') && sp)
+			out->v[stack[--sp]].match = k;
+	}
+	free(stack);
 	return ctx->oom ? -1 : 0;
 }
 
@@ -317,7 +342,8 @@ int st_ct_p(const struct st_ctoks *t, size_t i, char c)
 
 int st_ct_id(const struct st_ctoks *t, size_t i, const char *s)
 {
-	return i < t->n && t->v[i].kind == CT_IDENT && strlen(s) == t->v[i].len && memcmp(t->src + t->v[i].off, s, t->v[i].len) == 0;
+	return i < t->n && t->v[i].kind == CT_IDENT && strlen(s) == t->v[i].len &&
+	       memcmp(t->src + t->v[i].off, s, t->v[i].len) == 0;
 }
 
 size_t st_ct_close(const struct st_ctoks *t, size_t i)
@@ -327,18 +353,7 @@ size_t st_ct_close(const struct st_ctoks *t, size_t i)
 	char open = t->src[t->v[i].off];
 	if (open != '(' && open != '[' && open != '{')
 		return t->n;
-	int level = 0;
-	for (size_t k = i; k < t->n; k++) {
-		if (t->v[k].kind != CT_PUNCT)
-			continue;
-		char c = t->src[t->v[k].off];
-		if (c == '(' || c == '[' || c == '{')
-			level++;
-		else if (c == ')' || c == ']' || c == '}')
-			if (--level == 0)
-				return k;
-	}
-	return t->n;
+	return t->v[i].match;
 }
 
 size_t st_ct_line_len(const struct st_ctoks *t, size_t line_off)
@@ -400,8 +415,9 @@ int st_app_env_lookup(struct st_ctx *ctx, const char *app, const char *path, con
 	for (;;) {
 		static const char *const files[] = {".env.local", ".env"};
 		for (size_t k = js ? 0 : 1; k < 2; k++) {
-			const char *fn = dir ? st_arena_printf(&ctx->arena, "env.%.*s/%s.%s", (int)dir, path, files[k], name)
-			                     : st_arena_printf(&ctx->arena, "env.%s.%s", files[k], name);
+			const char *fn =
+			    dir ? st_arena_printf(&ctx->arena, "env.%.*s/%s.%s", (int)dir, path, files[k], name)
+			        : st_arena_printf(&ctx->arena, "env.%s.%s", files[k], name);
 			if ((f = env_fact(ctx, fn)))
 				return env_hit(f, out);
 		}
@@ -508,8 +524,8 @@ int st_app_is_loadtest(const char *path)
 		return 0;
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
-	if (strstr(base, "load-test") || strstr(base, "loadtest") || strstr(base, "load_test") || strstr(base, ".k6.") ||
-	    strstr(base, "stress-test") || strstr(base, "benchmark"))
+	if (strstr(base, "load-test") || strstr(base, "loadtest") || strstr(base, "load_test") ||
+	    strstr(base, ".k6.") || strstr(base, "stress-test") || strstr(base, "benchmark"))
 		return 1;
 	return has_segment(path, "performance") || has_segment(path, "perf") || has_segment(path, "k6") ||
 	       has_segment(path, "load") || has_segment(path, "loadtest") || has_segment(path, "load-tests") ||
@@ -518,10 +534,11 @@ int st_app_is_loadtest(const char *path)
 
 int st_app_calls_name(const char *s, size_t n)
 {
-	static const char *const yes[] = {"url", "uri", "api", "base", "endpoint", "target", "backend", "server",
-	                                  "host", NULL};
-	static const char *const no[] = {"origin", "cors", "redirect", "callback", "webhook", "site", "public_url",
-	                                 "publicurl", "database", "redis", "mongo", "amqp", NULL};
+	static const char *const yes[] = {"url",    "uri",     "api",    "base", "endpoint",
+	                                  "target", "backend", "server", "host", NULL};
+	static const char *const no[] = {"origin", "cors",       "redirect",  "callback", "webhook",
+	                                 "site",   "public_url", "publicurl", "database", "redis",
+	                                 "mongo",  "amqp",       NULL};
 	int hit = 0;
 	for (const char *const *w = yes; *w && !hit; w++)
 		for (size_t i = 0; i + strlen(*w) <= n && !hit; i++)
@@ -532,4 +549,3 @@ int st_app_calls_name(const char *s, size_t n)
 				return 0;
 	return hit;
 }
-

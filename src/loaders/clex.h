@@ -24,8 +24,9 @@ struct st_ctok {
 	size_t line_off;    /* offset of the start of that line */
 	const char *s;      /* CT_STR: decoded text (arena); CT_IDENT: NULL */
 	size_t slen;
-	int tmpl;           /* CT_STR: a template literal with ${...} substitutions (s = text without them) */
-	int spaced;         /* whitespace or a comment came right before this token */
+	int tmpl;     /* CT_STR: a template literal with ${...} substitutions (s = text without them) */
+	int spaced;   /* whitespace or a comment came right before this token */
+	size_t match; /* CT_PUNCT ( [ {: index of the bracket closing it (n when unbalanced) */
 };
 
 struct st_ctoks {
@@ -44,7 +45,7 @@ void st_clex_free(struct st_ctoks *t);
 /* Token tests: punct byte c / identifier text s. Out-of-range indexes are never a match. */
 int st_ct_p(const struct st_ctoks *t, size_t i, char c);
 int st_ct_id(const struct st_ctoks *t, size_t i, const char *s);
-/* Index of the bracket closing the one at i ( ( [ { ), or t->n when unbalanced. */
+/* Index of the bracket closing the one at i ( ( [ { ), or t->n when unbalanced; O(1) (computed by st_clex). */
 size_t st_ct_close(const struct st_ctoks *t, size_t i);
 /* Length of the line that starts at line_off (without the newline / CR). */
 size_t st_ct_line_len(const struct st_ctoks *t, size_t line_off);
@@ -80,5 +81,8 @@ int st_app_is_loadtest(const char *path);
 /* 1 when a variable / property name looks like it holds a URL the application calls (API_URL, baseURL,
  * BACKEND_URL, target ...) and not an allowed origin, a callback or a database URL. */
 int st_app_calls_name(const char *s, size_t n);
+
+/* Expressions and statements longer than this many tokens are cut off (hostile input must not go quadratic). */
+#define ST_CT_MAX_EXPR 4096
 
 #endif

@@ -17,7 +17,10 @@
 #include "pyscan.h"
 
 #define MAX_EVAL_DEPTH 24
-#define US_PER_SEC INT64_C(1000000)
+/* Work limits per file: hostile input degrades to unknown values instead of going quadratic. */
+#define MAX_STEPS   200000
+#define MAX_RECORDS 512
+#define US_PER_SEC  INT64_C(1000000)
 
 enum gv_kind { GV_NONE = 0, GV_INT, GV_DUR, GV_STR };
 
@@ -52,6 +55,8 @@ struct goscan {
 	size_t n_ef, cap_ef;
 	int automatic_env; /* viper.AutomaticEnv() seen */
 	int depth;
+	size_t steps;   /* evaluation work done, against MAX_STEPS */
+	size_t records; /* facts recorded, against MAX_RECORDS */
 };
 
 enum st_match st_goscan_match(const char *path, const char *name, const char *head, size_t head_len)
@@ -90,24 +95,27 @@ static int is_str(struct goscan *g, size_t i)
 /* Ends of the statement starting at a: Go inserts a semicolon at a newline after an operand. */
 static size_t stmt_end(struct goscan *g, size_t a, size_t limit)
 {
-	int depth = 0;
+	if (limit > a + ST_CT_MAX_EXPR)
+		limit = a + ST_CT_MAX_EXPR;
+	if (limit > g->t.n)
+		limit = g->t.n;
 	for (size_t k = a; k < limit; k++) {
 		const struct st_ctok *t = &g->t.v[k];
-		if (t->kind == CT_PUNCT) {
-			char c = g->t.src[t->off];
-			if (c == '(' || c == '[' || c == '{')
-				depth++;
-			else if (c == ')' || c == ']' || c == '}') {
-				if (--depth < 0)
-					return k;
-			} else if (c == ';' && depth == 0)
-				return k;
-		}
-		if (k > a && depth == 0 && t->line > g->t.v[k - 1].line) {
+		if (k > a && t->line > g->t.v[k - 1].line) {
 			const struct st_ctok *p = &g->t.v[k - 1];
 			char pc = p->kind == CT_PUNCT ? g->t.src[p->off] : 0;
 			if (!(pc && strchr("+-*/%&|^<>=!,(.:", pc)))
 				return k;
+		}
+		if (t->kind == CT_PUNCT) {
+			char c = g->t.src[t->off];
+			if (c == '(' || c == '[' || c == '{') {
+				if (t->match >= limit)
+					return limit;
+				k = t->match; /* the whole bracketed part belongs to the statement */
+			} else if (c == ')' || c == ']' || c == '}' || c == ';') {
+				return k;
+			}
 		}
 	}
 	return limit;
@@ -140,6 +148,9 @@ static int same_ident(struct goscan *g, size_t x, size_t y)
 static const struct binding *find_binding(struct goscan *g, size_t i)
 {
 	const struct binding *best = NULL;
+	g->steps += 1 + g->n_b / 256;
+	if (g->steps > MAX_STEPS)
+		return NULL;
 	for (size_t k = 0; k < g->n_b; k++) {
 		const struct binding *b = &g->b[k];
 		if (b->name == i || !same_ident(g, b->name, i))
@@ -191,7 +202,8 @@ static void collect_bindings(struct goscan *g)
 			if (st_ct_p(t, k, ',') && k + 1 < t->n && t->v[k + 1].kind == CT_IDENT)
 				k += 2;
 			int define = st_ct_p(t, k, ':') && st_ct_p(t, k + 1, '=') && !t->v[k + 1].spaced;
-			int assign = st_ct_p(t, k, '=') && !st_ct_p(t, k + 1, '=') && !(k > 0 && st_ct_p(t, k - 1, '!'));
+			int assign =
+			    st_ct_p(t, k, '=') && !st_ct_p(t, k + 1, '=') && !(k > 0 && st_ct_p(t, k - 1, '!'));
 			if (define || assign) {
 				size_t a = k + (define ? 2 : 1);
 				add_binding(g, i, a, stmt_end(g, a, t->n));
@@ -254,8 +266,12 @@ static void collect_envfields(struct goscan *g)
 			g->ef = p;
 			g->cap_ef = cap;
 		}
-		g->ef[g->n_ef++] = (struct envfield){.field = tok_text(g, f), .env = env, .dflt = dflt, .tok = i,
-		                                    .dflt_off = k->off + 1 + doff, .dflt_len = dflt ? strlen(dflt) : 0};
+		g->ef[g->n_ef++] = (struct envfield){.field = tok_text(g, f),
+		                                     .env = env,
+		                                     .dflt = dflt,
+		                                     .tok = i,
+		                                     .dflt_off = k->off + 1 + doff,
+		                                     .dflt_len = dflt ? strlen(dflt) : 0};
 	}
 }
 
@@ -448,12 +464,13 @@ static struct gv viper_get(struct goscan *g, const char *key, size_t at, enum gv
 		struct st_app_env e;
 		if (env && st_app_env_lookup(g->ctx, g->app, g->path, env, 0, &e)) {
 			struct gv v = {.kind = GV_STR, .s = e.value, .o = e.origin, .remote = 1, .secret = e.secret};
-			v.o.detail = st_arena_printf(&g->ctx->arena, "viper key %s via AutomaticEnv at %s:%u", key, g->path,
-			                             g->t.v[at].line);
+			v.o.detail = st_arena_printf(&g->ctx->arena, "viper key %s via AutomaticEnv at %s:%u", key,
+			                             g->path, g->t.v[at].line);
 			return convert(v, want);
 		}
 	}
-	for (size_t k = 0; k + 5 < g->t.n; k++)
+	g->steps += 1 + g->t.n / 64;
+	for (size_t k = 0; k + 5 < g->t.n && g->steps <= MAX_STEPS; k++)
 		if (st_ct_id(&g->t, k, "SetDefault") && st_ct_p(&g->t, k + 1, '(') && is_str(g, k + 2) &&
 		    strcmp(g->t.v[k + 2].s, key) == 0 && st_ct_p(&g->t, k + 3, ',')) {
 			size_t c = st_ct_close(&g->t, k + 1);
@@ -485,8 +502,8 @@ static struct gv call(struct goscan *g, size_t name_a, size_t name_b, size_t ope
 	for (const char *const *c = conv; *c; c++)
 		if (name_b - name_a == 1 && strcmp(last, *c) == 0 && n == 1)
 			return eval(g, s[0], e[0]);
-	if (strcmp(first, "strconv") == 0 && (strcmp(last, "Atoi") == 0 || strcmp(last, "ParseInt") == 0 ||
-	                                      strcmp(last, "ParseUint") == 0) && n >= 1)
+	if (strcmp(first, "strconv") == 0 &&
+	    (strcmp(last, "Atoi") == 0 || strcmp(last, "ParseInt") == 0 || strcmp(last, "ParseUint") == 0) && n >= 1)
 		return convert(eval(g, s[0], e[0]), GV_INT);
 	if (strcmp(first, "os") == 0 && (strcmp(last, "Getenv") == 0 || strcmp(last, "LookupEnv") == 0) && n == 1 &&
 	    is_str(g, s[0]) && e[0] == s[0] + 1)
@@ -518,8 +535,8 @@ static int64_t time_unit(const char *name)
 	static const struct {
 		const char *n;
 		int64_t us;
-	} units[] = {{"Nanosecond", 0}, {"Microsecond", 1}, {"Millisecond", 1000}, {"Second", US_PER_SEC},
-	             {"Minute", 60 * US_PER_SEC}, {"Hour", 3600 * US_PER_SEC}};
+	} units[] = {{"Nanosecond", 0},      {"Microsecond", 1},          {"Millisecond", 1000},
+	             {"Second", US_PER_SEC}, {"Minute", 60 * US_PER_SEC}, {"Hour", 3600 * US_PER_SEC}};
 	for (size_t k = 0; k < sizeof units / sizeof units[0]; k++)
 		if (strcmp(units[k].n, name) == 0)
 			return units[k].us;
@@ -735,6 +752,8 @@ static struct gv eval(struct goscan *g, size_t a, size_t b)
 		return gv_none("empty expression");
 	if (g->depth > MAX_EVAL_DEPTH)
 		return gv_none("too deep");
+	if (++g->steps > MAX_STEPS)
+		return gv_none("the file is too complex to evaluate");
 	g->depth++;
 	struct ep p = {.g = g, .i = a, .end = b};
 	struct gv v = sum(&p);
@@ -755,9 +774,11 @@ static const char *fname(struct goscan *g, const char *suffix)
 }
 
 /* Records name from v; want says the fact's type. Returns the fact or NULL. */
-static struct st_fact *record(struct goscan *g, const char *suffix, struct gv v, enum gv_kind want, size_t a,
-                              size_t b, const char *what)
+static struct st_fact *record(struct goscan *g, const char *suffix, struct gv v, enum gv_kind want, size_t a, size_t b,
+                              const char *what)
 {
+	if (++g->records > MAX_RECORDS)
+		return NULL;
 	const char *name = fname(g, suffix);
 	if (!name)
 		return NULL;
@@ -767,7 +788,8 @@ static struct st_fact *record(struct goscan *g, const char *suffix, struct gv v,
 	if (v.kind == GV_NONE || v.kind != want) {
 		val = st_value_unknown(v.why ? v.why : "not understood");
 		o = st_ct_origin(&g->t, g->path, a, b);
-		o.detail = st_arena_printf(&g->ctx->arena, "%s: cannot evaluate %s", what, v.why ? v.why : "the argument");
+		o.detail =
+		    st_arena_printf(&g->ctx->arena, "%s: cannot evaluate %s", what, v.why ? v.why : "the argument");
 	} else if (want == GV_INT) {
 		val = st_value_int(v.i);
 	} else if (want == GV_DUR) {
@@ -811,8 +833,8 @@ static void record_port(struct goscan *g, struct gv v, size_t a, size_t b, const
 
 static int is_port_env(const char *s)
 {
-	static const char *const names[] = {"PORT", "HTTP_PORT", "SERVER_PORT", "APP_PORT", "LISTEN_PORT", "API_PORT",
-	                                    NULL};
+	static const char *const names[] = {"PORT",        "HTTP_PORT", "SERVER_PORT", "APP_PORT",
+	                                    "LISTEN_PORT", "API_PORT",  NULL};
 	for (const char *const *n = names; *n; n++)
 		if (strcmp(*n, s) == 0)
 			return 1;
@@ -946,18 +968,18 @@ static void scan(struct goscan *g)
 		const char *fn, *suffix;
 		enum gv_kind want;
 	} setters[] = {
-		{"SetMaxOpenConns", "go.pool.max_open", GV_INT},
-		{"SetMaxIdleConns", "go.pool.max_idle", GV_INT},
-		{"SetConnMaxLifetime", "go.pool.conn_max_lifetime", GV_DUR},
-		{"SetConnMaxIdleTime", "go.pool.conn_max_idle_time", GV_DUR},
+	    {"SetMaxOpenConns", "go.pool.max_open", GV_INT},
+	    {"SetMaxIdleConns", "go.pool.max_idle", GV_INT},
+	    {"SetConnMaxLifetime", "go.pool.conn_max_lifetime", GV_DUR},
+	    {"SetConnMaxIdleTime", "go.pool.conn_max_idle_time", GV_DUR},
 	};
 	static const struct {
 		const char *field, *suffix;
 		enum gv_kind want;
 	} pgx_fields[] = {
-		{"MaxConns", "go.pool.max_open", GV_INT},
-		{"MaxConnLifetime", "go.pool.conn_max_lifetime", GV_DUR},
-		{"MaxConnIdleTime", "go.pool.conn_max_idle_time", GV_DUR},
+	    {"MaxConns", "go.pool.max_open", GV_INT},
+	    {"MaxConnLifetime", "go.pool.conn_max_lifetime", GV_DUR},
+	    {"MaxConnIdleTime", "go.pool.conn_max_idle_time", GV_DUR},
 	};
 	for (size_t i = 0; i < t->n && !g->ctx->oom; i++) {
 		const struct st_ctok *k = &t->v[i];
@@ -969,7 +991,8 @@ static void scan(struct goscan *g)
 				if (st_ct_id(t, i, setters[s].fn)) {
 					size_t c = st_ct_close(t, i + 1);
 					if (c < t->n)
-						record(g, setters[s].suffix, eval(g, i + 2, c), setters[s].want, i + 2, c, setters[s].fn);
+						record(g, setters[s].suffix, eval(g, i + 2, c), setters[s].want, i + 2,
+						       c, setters[s].fn);
 				}
 		}
 		/* config.MaxConns = 20 (pgxpool.Config) */
@@ -977,16 +1000,19 @@ static void scan(struct goscan *g)
 			for (size_t s = 0; s < sizeof pgx_fields / sizeof pgx_fields[0]; s++)
 				if (st_ct_id(t, i, pgx_fields[s].field)) {
 					size_t e = stmt_end(g, i + 2, t->n);
-					const char *what = st_arena_printf(&g->ctx->arena, "pgxpool.Config.%s", pgx_fields[s].field);
+					const char *what =
+					    st_arena_printf(&g->ctx->arena, "pgxpool.Config.%s", pgx_fields[s].field);
 					struct gv v = eval(g, i + 2, e);
-					record(g, pgx_fields[s].suffix, v, pgx_fields[s].want, i + 2, e, what ? what : "pgxpool");
+					record(g, pgx_fields[s].suffix, v, pgx_fields[s].want, i + 2, e,
+					       what ? what : "pgxpool");
 				}
 		}
 		/* openers */
 		const char *opener = NULL, *driver = NULL;
 		size_t dsn_a = 0, dsn_b = 0, at = i;
 		if (is_sel(g, i, "sql", "Open") || is_sel(g, i, "sqlx", "Open") || is_sel(g, i, "sqlx", "Connect") ||
-		    is_sel(g, i, "sqlx", "MustConnect") || is_sel(g, i, "sqlx", "MustOpen") || is_sel(g, i, "sqlx", "ConnectContext")) {
+		    is_sel(g, i, "sqlx", "MustConnect") || is_sel(g, i, "sqlx", "MustOpen") ||
+		    is_sel(g, i, "sqlx", "ConnectContext")) {
 			size_t c = st_ct_close(t, i + 3), s[8], e[8];
 			size_t n = c < t->n ? split_args(g, i + 4, c, s, e) : 0;
 			size_t d = st_ct_id(t, i + 2, "ConnectContext") ? 1 : 0;
@@ -1027,7 +1053,7 @@ static void scan(struct goscan *g)
 			if (n > d && !st_ct_id(t, i + 2, "NewWithConfig") && !st_ct_id(t, i + 2, "ConnectConfig"))
 				dsn_a = s[d], dsn_b = e[d];
 		}
-		if (!opener)
+		if (!opener || ++g->records > MAX_RECORDS)
 			continue;
 		if (driver) {
 			const char *name = fname(g, "go.driver");
@@ -1046,14 +1072,19 @@ static void scan(struct goscan *g)
 			if (!pgx_max && !st_ct_id(t, i + 2, "ParseConfig")) {
 				int64_t cpus = 0;
 				int known = st_app_cpus(g->ctx, &cpus);
-				struct st_origin o = {.kind = ST_ORIGIN_DEFAULT, .file = g->path, .line = k->line, .col = k->col};
-				o.detail = known ? st_arena_printf(&g->ctx->arena, "pgxpool default max(4, runtime.NumCPU()) with "
-				                                                    "host.cpus = %lld (%s at %s:%u)",
-				                                   (long long)cpus, tok_text(g, i + 2), g->path, k->line)
-				                 : "pgxpool default max(4, runtime.NumCPU()); host CPUs unknown";
+				struct st_origin o = {
+				    .kind = ST_ORIGIN_DEFAULT, .file = g->path, .line = k->line, .col = k->col};
+				o.detail = known
+				               ? st_arena_printf(&g->ctx->arena,
+				                                 "pgxpool default max(4, runtime.NumCPU()) with "
+				                                 "host.cpus = %lld (%s at %s:%u)",
+				                                 (long long)cpus, tok_text(g, i + 2), g->path, k->line)
+				               : "pgxpool default max(4, runtime.NumCPU()); host CPUs unknown";
 				const char *name = fname(g, "go.pool.max_open");
-				struct st_value v = known ? st_value_int(cpus > 4 ? cpus : 4) : st_value_unknown("host CPUs unknown");
-				struct st_fact *f = name ? st_app_fact_once(g->ctx, name, g->app, v, &o, ST_LAYER_DEFAULT) : NULL;
+				struct st_value v =
+				    known ? st_value_int(cpus > 4 ? cpus : 4) : st_value_unknown("host CPUs unknown");
+				struct st_fact *f =
+				    name ? st_app_fact_once(g->ctx, name, g->app, v, &o, ST_LAYER_DEFAULT) : NULL;
 				const struct st_fact *hc = st_fact_get(g->ctx, "host.cpus");
 				if (f && hc) {
 					const struct st_fact **from = st_arena_alloc(&g->ctx->arena, sizeof(*from));
@@ -1065,8 +1096,10 @@ static void scan(struct goscan *g)
 				}
 			}
 		} else if (!has_max_open) {
-			struct st_origin o = {.kind = ST_ORIGIN_DEFAULT, .file = g->path, .line = k->line, .col = k->col};
-			o.detail = st_arena_printf(&g->ctx->arena, "database/sql default: unlimited (no SetMaxOpenConns; %s at %s:%u)",
+			struct st_origin o = {
+			    .kind = ST_ORIGIN_DEFAULT, .file = g->path, .line = k->line, .col = k->col};
+			o.detail = st_arena_printf(&g->ctx->arena,
+			                           "database/sql default: unlimited (no SetMaxOpenConns; %s at %s:%u)",
 			                           opener, g->path, k->line);
 			const char *name = fname(g, "go.pool.max_open");
 			if (name)
@@ -1110,13 +1143,15 @@ static void scan(struct goscan *g)
 			continue;
 		int listen = st_ct_id(t, i, "ListenAndServe") || st_ct_id(t, i, "ListenAndServeTLS") ||
 		             ((st_ct_id(t, i, "Run") || st_ct_id(t, i, "Start") || st_ct_id(t, i, "Listen") ||
-		               st_ct_id(t, i, "RunTLS") || st_ct_id(t, i, "StartTLS")) && i > 0 && st_ct_p(t, i - 1, '.'));
+		               st_ct_id(t, i, "RunTLS") || st_ct_id(t, i, "StartTLS")) &&
+		              i > 0 && st_ct_p(t, i - 1, '.'));
 		size_t c = st_ct_close(t, i + 1), s[8], e[8];
 		if (c >= t->n)
 			continue;
 		size_t n = split_args(g, i + 2, c, s, e);
 		if (listen && n >= 1) {
-			size_t arg = st_ct_id(t, i, "Listen") && n >= 2 && is_str(g, s[0]) ? 1 : 0; /* net.Listen("tcp", addr) */
+			size_t arg =
+			    st_ct_id(t, i, "Listen") && n >= 2 && is_str(g, s[0]) ? 1 : 0; /* net.Listen("tcp", addr) */
 			const char *what = st_arena_printf(&g->ctx->arena, "%s address", tok_text(g, i));
 			record_port(g, eval(g, s[arg], e[arg]), s[arg], e[arg], what ? what : "listen");
 		}
@@ -1133,7 +1168,8 @@ static void scan(struct goscan *g)
 	}
 	/* http.Server{Addr: ":8080"} */
 	for (size_t i = 0; i + 2 < t->n && !g->ctx->oom; i++)
-		if (st_ct_id(t, i, "Addr") && st_ct_p(t, i + 1, ':') && i > 0 && (st_ct_p(t, i - 1, '{') || st_ct_p(t, i - 1, ','))) {
+		if (st_ct_id(t, i, "Addr") && st_ct_p(t, i + 1, ':') && i > 0 &&
+		    (st_ct_p(t, i - 1, '{') || st_ct_p(t, i - 1, ','))) {
 			size_t e = stmt_end(g, i + 2, t->n);
 			for (size_t r = i + 2; r < e; r++)
 				if (st_ct_p(t, r, ',') || st_ct_p(t, r, '}')) {

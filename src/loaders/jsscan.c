@@ -14,6 +14,9 @@
 #include "pyscan.h"
 
 #define MAX_EVAL_DEPTH 24
+/* Work limits per file: hostile input degrades to unknown values instead of going quadratic. */
+#define MAX_STEPS   200000
+#define MAX_RECORDS 512
 
 enum jv_kind { JV_NONE = 0, JV_INT, JV_STR, JV_OBJ };
 
@@ -41,6 +44,8 @@ struct jsscan {
 	size_t n_b, cap_b;
 	int depth;
 	int loadtest;
+	size_t steps;   /* evaluation work done, against MAX_STEPS */
+	size_t records; /* facts recorded, against MAX_RECORDS */
 };
 
 enum st_match st_jsscan_match(const char *path, const char *name, const char *head, size_t head_len)
@@ -89,21 +94,24 @@ static char pc(struct jsscan *j, size_t i)
  * unless the next line starts with an operator. */
 static size_t expr_end(struct jsscan *j, size_t a, size_t limit)
 {
-	int depth = 0;
+	if (limit > a + ST_CT_MAX_EXPR)
+		limit = a + ST_CT_MAX_EXPR;
+	if (limit > j->t.n)
+		limit = j->t.n;
 	for (size_t k = a; k < limit; k++) {
 		char c = pc(j, k);
-		if (c == '(' || c == '[' || c == '{')
-			depth++;
-		else if (c == ')' || c == ']' || c == '}') {
-			if (--depth < 0)
-				return k;
-		} else if ((c == ',' || c == ';') && depth == 0)
-			return k;
-		if (k > a && depth == 0 && j->t.v[k].line > j->t.v[k - 1].line) {
+		if (k > a && j->t.v[k].line > j->t.v[k - 1].line) {
 			char p = pc(j, k - 1);
 			int cont = (p && strchr("+-*/%&|^<>=!?:.(,", p)) || (c && strchr("|?.:+-*/&", c));
 			if (!cont)
 				return k;
+		}
+		if (c == '(' || c == '[' || c == '{') {
+			if (j->t.v[k].match >= limit)
+				return limit;
+			k = j->t.v[k].match;
+		} else if (c == ')' || c == ']' || c == '}' || c == ',' || c == ';') {
+			return k;
 		}
 	}
 	return limit;
@@ -134,6 +142,9 @@ static int same_text(struct jsscan *j, size_t x, const char *s, size_t n)
 static const struct binding *find_binding(struct jsscan *j, const char *s, size_t n, size_t at)
 {
 	const struct binding *best = NULL;
+	j->steps += 1 + j->n_b / 256;
+	if (j->steps > MAX_STEPS)
+		return NULL;
 	for (size_t k = 0; k < j->n_b; k++) {
 		const struct binding *b = &j->b[k];
 		if (!same_text(j, b->name, s, n) || (b->a <= at && at < b->b))
@@ -265,8 +276,8 @@ static struct jv member_chain(struct jsscan *j, size_t a, size_t *pb, size_t end
 	size_t b = a + 1;
 	/* process.env.X, process.env['X'], import.meta.env.X */
 	if ((st_ct_id(t, a, "process") && st_ct_p(t, a + 1, '.') && st_ct_id(t, a + 2, "env")) ||
-	    (st_ct_id(t, a, "import") && st_ct_p(t, a + 1, '.') && st_ct_id(t, a + 2, "meta") && st_ct_p(t, a + 3, '.') &&
-	     st_ct_id(t, a + 4, "env"))) {
+	    (st_ct_id(t, a, "import") && st_ct_p(t, a + 1, '.') && st_ct_id(t, a + 2, "meta") &&
+	     st_ct_p(t, a + 3, '.') && st_ct_id(t, a + 4, "env"))) {
 		size_t k = st_ct_id(t, a, "import") ? a + 5 : a + 3;
 		const char *name = NULL;
 		if (st_ct_p(t, k, '.') && k + 1 < end && t->v[k + 1].kind == CT_IDENT) {
@@ -294,7 +305,7 @@ static struct jv member_chain(struct jsscan *j, size_t a, size_t *pb, size_t end
 			v.remote = 1;
 	}
 	/* .key.key on an object literal */
-	while (b + 1 < end && (st_ct_p(t, b, '.') || (st_ct_p(t, b, '?') && st_ct_p(t, b + 1, '.'))) ) {
+	while (b + 1 < end && (st_ct_p(t, b, '.') || (st_ct_p(t, b, '?') && st_ct_p(t, b + 1, '.')))) {
 		if (st_ct_p(t, b, '?'))
 			b++;
 		if (b + 1 >= end || t->v[b + 1].kind != CT_IDENT)
@@ -381,9 +392,11 @@ static struct jv primary(struct ep *p)
 	}
 	/* parseInt(x, 10), Number(x), parseFloat(x), Number.parseInt(x) */
 	size_t fa = a;
-	if (st_ct_id(t, a, "Number") && st_ct_p(t, a + 1, '.') && (st_ct_id(t, a + 2, "parseInt") || st_ct_id(t, a + 2, "parseFloat")))
+	if (st_ct_id(t, a, "Number") && st_ct_p(t, a + 1, '.') &&
+	    (st_ct_id(t, a + 2, "parseInt") || st_ct_id(t, a + 2, "parseFloat")))
 		fa = a + 2;
-	if ((st_ct_id(t, fa, "parseInt") || st_ct_id(t, fa, "Number") || st_ct_id(t, fa, "parseFloat")) && st_ct_p(t, fa + 1, '(')) {
+	if ((st_ct_id(t, fa, "parseInt") || st_ct_id(t, fa, "Number") || st_ct_id(t, fa, "parseFloat")) &&
+	    st_ct_p(t, fa + 1, '(')) {
 		size_t c = st_ct_close(t, fa + 1);
 		if (c > p->end)
 			c = p->end;
@@ -445,6 +458,8 @@ static struct jv eval(struct jsscan *j, size_t a, size_t b)
 		return jv_none("empty expression");
 	if (j->depth > MAX_EVAL_DEPTH)
 		return jv_none("too deep");
+	if (++j->steps > MAX_STEPS)
+		return jv_none("the file is too complex to evaluate");
 	j->depth++;
 	struct ep p = {.j = j, .i = a, .end = b};
 	struct jv v = orexpr(&p);
@@ -467,6 +482,8 @@ static void kind_node(struct jsscan *j, size_t at)
 
 static void record_int(struct jsscan *j, const char *suffix, struct jv v, size_t a, size_t b, const char *what)
 {
+	if (++j->records > MAX_RECORDS)
+		return;
 	const char *name = st_arena_printf(&j->ctx->arena, "%s.%s", j->app, suffix);
 	if (!name) {
 		j->ctx->oom = 1;
@@ -491,6 +508,8 @@ static void record_int(struct jsscan *j, const char *suffix, struct jv v, size_t
 
 static void record_str(struct jsscan *j, const char *suffix, const char *s, size_t a, int layer)
 {
+	if (++j->records > MAX_RECORDS)
+		return;
 	const char *name = st_arena_printf(&j->ctx->arena, "%s.%s", j->app, suffix);
 	if (!name || !s) {
 		j->ctx->oom = 1;
@@ -502,12 +521,15 @@ static void record_str(struct jsscan *j, const char *suffix, const char *s, size
 
 static void record_default(struct jsscan *j, const char *suffix, int64_t n, size_t at, const char *detail)
 {
+	if (++j->records > MAX_RECORDS)
+		return;
 	const char *name = st_arena_printf(&j->ctx->arena, "%s.%s", j->app, suffix);
 	if (!name) {
 		j->ctx->oom = 1;
 		return;
 	}
-	struct st_origin o = {.kind = ST_ORIGIN_DEFAULT, .file = j->path, .line = j->t.v[at].line, .col = j->t.v[at].col};
+	struct st_origin o = {
+	    .kind = ST_ORIGIN_DEFAULT, .file = j->path, .line = j->t.v[at].line, .col = j->t.v[at].col};
 	o.detail = st_arena_printf(&j->ctx->arena, "%s (at %s:%u)", detail, j->path, j->t.v[at].line);
 	st_app_fact_once(j->ctx, name, j->app, st_value_int(n), &o, ST_LAYER_DEFAULT);
 }
@@ -564,14 +586,14 @@ struct poolkind {
 };
 
 static const struct poolkind pool_pg = {"pg", "max", NULL, "min", NULL, 10, 0, "node-postgres default max 10"};
-static const struct poolkind pool_knex = {"knex", "pool.max", NULL, "pool.min", "client", 10, 2,
-                                          "knex default pool max 10"};
-static const struct poolkind pool_sequelize = {"sequelize", "pool.max", NULL, "pool.min", "dialect", 5, 0,
-                                               "Sequelize default pool max 5"};
-static const struct poolkind pool_typeorm = {"typeorm", "extra.max", "poolSize", NULL, "type", 10, 0,
-                                             "TypeORM uses the driver's default pool (10)"};
-static const struct poolkind pool_mysql2 = {"mysql2", "connectionLimit", NULL, NULL, NULL, 10, 0,
-                                            "mysql2 default connectionLimit 10"};
+static const struct poolkind pool_knex = {"knex",   "pool.max", NULL, "pool.min",
+                                          "client", 10,         2,    "knex default pool max 10"};
+static const struct poolkind pool_sequelize = {"sequelize", "pool.max", NULL, "pool.min",
+                                               "dialect",   5,          0,    "Sequelize default pool max 5"};
+static const struct poolkind pool_typeorm = {
+    "typeorm", "extra.max", "poolSize", NULL, "type", 10, 0, "TypeORM uses the driver's default pool (10)"};
+static const struct poolkind pool_mysql2 = {
+    "mysql2", "connectionLimit", NULL, NULL, NULL, 10, 0, "mysql2 default connectionLimit 10"};
 
 static void pool(struct jsscan *j, const struct poolkind *pk, size_t at, size_t oa, size_t ob, int have_obj)
 {
@@ -591,7 +613,8 @@ static void pool(struct jsscan *j, const struct poolkind *pk, size_t at, size_t 
 		mk = pk->max_key;
 	else if (have_obj && pk->max_key2 && obj_value(j, oa, ob, pk->max_key2, &va, &vb))
 		mk = pk->max_key2;
-	else if (have_obj && strcmp(pk->library, "typeorm") == 0 && obj_value(j, oa, ob, "extra.connectionLimit", &va, &vb))
+	else if (have_obj && strcmp(pk->library, "typeorm") == 0 &&
+	         obj_value(j, oa, ob, "extra.connectionLimit", &va, &vb))
 		mk = "extra.connectionLimit";
 	if (mk) {
 		const char *what = st_arena_printf(&j->ctx->arena, "%s option %s", pk->library, mk);
@@ -654,18 +677,22 @@ static void scan_pools(struct jsscan *j)
 		int is_new_dot = i > 2 && st_ct_p(t, i - 1, '.') && st_ct_id(t, i - 3, "new");
 		if (st_ct_id(t, i, "Pool") && (is_new || is_new_dot) && has_pg && st_ct_p(t, i + 1, '('))
 			pk = &pool_pg, open = i + 1;
-		else if ((st_ct_id(t, i, "knex") || st_ct_id(t, i, "Knex")) && st_ct_p(t, i + 1, '(') && st_ct_p(t, i + 2, '{'))
+		else if ((st_ct_id(t, i, "knex") || st_ct_id(t, i, "Knex")) && st_ct_p(t, i + 1, '(') &&
+		         st_ct_p(t, i + 2, '{'))
 			pk = &pool_knex, open = i + 1;
-		else if (st_ct_id(t, i, "require") && st_ct_p(t, i + 1, '(') && i + 2 < t->n && t->v[i + 2].kind == CT_STR &&
-		         t->v[i + 2].s && strcmp(t->v[i + 2].s, "knex") == 0 && st_ct_p(t, i + 3, ')') && st_ct_p(t, i + 4, '('))
+		else if (st_ct_id(t, i, "require") && st_ct_p(t, i + 1, '(') && i + 2 < t->n &&
+		         t->v[i + 2].kind == CT_STR && t->v[i + 2].s && strcmp(t->v[i + 2].s, "knex") == 0 &&
+		         st_ct_p(t, i + 3, ')') && st_ct_p(t, i + 4, '('))
 			pk = &pool_knex, open = i + 4; /* require('knex')({ ... }) */
 		else if (st_ct_id(t, i, "Sequelize") && is_new && st_ct_p(t, i + 1, '('))
 			pk = &pool_sequelize, open = i + 1;
-		else if (((st_ct_id(t, i, "DataSource") && is_new) || (st_ct_id(t, i, "createConnection") && !st_ct_p(t, i - 1, '.')) ||
+		else if (((st_ct_id(t, i, "DataSource") && is_new) ||
+		          (st_ct_id(t, i, "createConnection") && !st_ct_p(t, i - 1, '.')) ||
 		          (st_ct_id(t, i, "forRoot") && i > 1 && st_ct_id(t, i - 2, "TypeOrmModule"))) &&
 		         st_ct_p(t, i + 1, '(') && st_ct_p(t, i + 2, '{'))
 			pk = &pool_typeorm, open = i + 1;
-		else if ((st_ct_id(t, i, "createPool") || st_ct_id(t, i, "createPoolCluster")) && has_mysql && st_ct_p(t, i + 1, '('))
+		else if ((st_ct_id(t, i, "createPool") || st_ct_id(t, i, "createPoolCluster")) && has_mysql &&
+		         st_ct_p(t, i + 1, '('))
 			pk = &pool_mysql2, open = i + 1;
 		if (!pk)
 			continue;
@@ -714,7 +741,7 @@ static void scan_listen(struct jsscan *j)
 static void call_from(struct jsscan *j, size_t a, size_t b)
 {
 	struct jv v = eval(j, a, b);
-	if (v.kind != JV_STR || !v.s)
+	if (v.kind != JV_STR || !v.s || ++j->records > MAX_RECORDS)
 		return;
 	struct st_origin o = v.o;
 	if (v.remote && o.detail && strcmp(o.detail, "fallback") == 0)

@@ -1,7 +1,7 @@
 /* Ports bound and called, from files that are not code: package.json scripts (next dev -p 3001, vite --port,
  * PORT=3001 node server.js, cross-env, the frameworks' default ports when no port is given), client base URLs
- * in the .env files next to a package.json (NEXT_PUBLIC_API_URL, VITE_API_URL, API_URL, BACKEND_URL ... as read by the dotenv loader),
- * and artillery load-test targets (target: in a YAML file under a load-test directory).
+ * in the .env files next to a package.json (NEXT_PUBLIC_API_URL, VITE_API_URL, API_URL, BACKEND_URL ... as read by the
+ * dotenv loader), and artillery load-test targets (target: in a YAML file under a load-test directory).
  *
  * Application id: the file's first path segment. Facts "<app>.port" (int; defaults as assumed values),
  * "<app>.calls.<n>.url/.host/.port", "<app>.kind" = "node" for a package.json. */
@@ -71,8 +71,8 @@ static void port_default(struct pkg *p, int64_t port, size_t tok, const char *sc
 {
 	const struct st_ctok *k = &p->t.v[tok];
 	struct st_origin o = {.kind = ST_ORIGIN_DEFAULT, .file = p->path, .line = k->line, .col = k->col};
-	o.detail = st_arena_printf(&p->ctx->arena, "%s default port %lld (script \"%s\" at %s:%u)", who, (long long)port,
-	                           script, p->path, k->line);
+	o.detail = st_arena_printf(&p->ctx->arena, "%s default port %lld (script \"%s\" at %s:%u)", who,
+	                           (long long)port, script, p->path, k->line);
 	const char *nm = st_arena_printf(&p->ctx->arena, "%s.port", p->app);
 	if (nm)
 		st_app_fact_once(p->ctx, nm, p->app, st_value_int(port), &o, ST_LAYER_DEFAULT);
@@ -107,7 +107,8 @@ static void command(struct pkg *p, const struct word *w, size_t n, size_t tok, c
 			break;
 		}
 		if (word_prefix(p, &w[k], "--port=") || word_prefix(p, &w[k], "-p=")) {
-			size_t eq = (size_t)((const char *)memchr(p->src + w[k].off, '=', w[k].len) - (p->src + w[k].off)) + 1;
+			size_t eq =
+			    (size_t)((const char *)memchr(p->src + w[k].off, '=', w[k].len) - (p->src + w[k].off)) + 1;
 			flag = &w[k];
 			foff = w[k].off + eq;
 			flen = w[k].len - eq;
@@ -125,7 +126,8 @@ static void command(struct pkg *p, const struct word *w, size_t n, size_t tok, c
 		who = "vite preview", dflt = 4173;
 	else if (word_is(p, cmd, "react-scripts") && word_is(p, sub, "start"))
 		who = "Create React App", dflt = 3000;
-	else if ((word_is(p, cmd, "nuxt") || word_is(p, cmd, "nuxi")) && (word_is(p, sub, "dev") || word_is(p, sub, "start")))
+	else if ((word_is(p, cmd, "nuxt") || word_is(p, cmd, "nuxi")) &&
+	         (word_is(p, sub, "dev") || word_is(p, sub, "start")))
 		who = "Nuxt", dflt = 3000;
 	if (flag && who) {
 		port_fact(p, foff, flen, tok, script, who);
@@ -159,7 +161,8 @@ static void script(struct pkg *p, size_t tok, const char *name)
 		if (isspace((unsigned char)c))
 			continue;
 		size_t s = i;
-		while (i < e && !isspace((unsigned char)p->src[i]) && p->src[i] != ';' && p->src[i] != '&' && p->src[i] != '|')
+		while (i < e && !isspace((unsigned char)p->src[i]) && p->src[i] != ';' && p->src[i] != '&' &&
+		       p->src[i] != '|')
 			i++;
 		if (n < sizeof w / sizeof w[0])
 			w[n++] = (struct word){s, i - s};
@@ -225,8 +228,8 @@ static void package_json(struct st_ctx *ctx, const struct st_file *f, const char
 			continue;
 		size_t c2 = st_ct_close(t, i + 2);
 		for (size_t k = i + 3; k + 2 < c2; k++)
-			if (t->v[k].kind == CT_STR && t->v[k].s && st_ct_p(t, k + 1, ':') && t->v[k + 2].kind == CT_STR &&
-			    !t->v[k + 2].tmpl)
+			if (t->v[k].kind == CT_STR && t->v[k].s && st_ct_p(t, k + 1, ':') &&
+			    t->v[k + 2].kind == CT_STR && !t->v[k + 2].tmpl)
 				script(&p, k + 2, t->v[k].s);
 	}
 	struct st_origin o = st_origin_file(path, 1, 1);

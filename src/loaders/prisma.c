@@ -38,7 +38,8 @@ static const char *fname(struct prisma *p, const char *suffix)
 	return n;
 }
 
-static struct st_fact *set(struct prisma *p, const char *suffix, struct st_value v, const struct st_origin *o, int layer)
+static struct st_fact *set(struct prisma *p, const char *suffix, struct st_value v, const struct st_origin *o,
+                           int layer)
 {
 	const char *n = fname(p, suffix);
 	return n ? st_app_fact_once(p->ctx, n, p->app, v, o, layer) : NULL;
@@ -58,7 +59,8 @@ static struct st_origin param_origin(struct prisma *p, const struct st_origin *o
 		if (i == 0 || (s[i - 1] != '?' && s[i - 1] != '&') || memcmp(s + i, key, kl) != 0 || s[i + kl] != '=')
 			continue;
 		size_t a = i + kl + 1, e = a;
-		while (e < o->value_len && s[e] != '&' && s[e] != '#' && s[e] != '"' && s[e] != '\'' && !isspace((unsigned char)s[e]))
+		while (e < o->value_len && s[e] != '&' && s[e] != '#' && s[e] != '"' && s[e] != '\'' &&
+		       !isspace((unsigned char)s[e]))
 			e++;
 		r.value_off = o->value_off + a;
 		r.value_len = e - a;
@@ -79,7 +81,8 @@ static const char *param(const struct st_url *u, const char *key)
 
 static struct st_origin dflt(struct prisma *p, size_t at, const char *detail)
 {
-	struct st_origin o = {.kind = ST_ORIGIN_DEFAULT, .file = p->path, .line = p->t.v[at].line, .col = p->t.v[at].col};
+	struct st_origin o = {
+	    .kind = ST_ORIGIN_DEFAULT, .file = p->path, .line = p->t.v[at].line, .col = p->t.v[at].col};
 	o.detail = detail;
 	return o;
 }
@@ -97,18 +100,20 @@ static void pool_facts(struct prisma *p, const struct st_url *u, const struct st
 			set(p, "pool.max", st_value_int(n), &o, ST_LAYER_FILE);
 		else {
 			o.detail = "connection_limit is not a positive integer";
-			set(p, "pool.max", st_value_unknown("connection_limit is not a positive integer"), &o, ST_LAYER_FILE);
+			set(p, "pool.max", st_value_unknown("connection_limit is not a positive integer"), &o,
+			    ST_LAYER_FILE);
 		}
 	} else {
 		int64_t cpus = 0;
 		int known = st_app_cpus(ctx, &cpus);
-		const char *d = st_arena_printf(&ctx->arena,
-		                                "Prisma default 2 x CPUs + 1; physical cores unknown, host.cpus = %s used%s%s",
-		                                known ? st_arena_printf(&ctx->arena, "%lld", (long long)cpus) : "?",
-		                                why ? "; " : "", why ? why : "");
+		const char *d = st_arena_printf(
+		    &ctx->arena, "Prisma default 2 x CPUs + 1; physical cores unknown, host.cpus = %s used%s%s",
+		    known ? st_arena_printf(&ctx->arena, "%lld", (long long)cpus) : "?", why ? "; " : "",
+		    why ? why : "");
 		struct st_origin o = dflt(p, at, d ? d : "Prisma default 2 x CPUs + 1");
-		struct st_fact *f = set(p, "pool.max", known ? st_value_int(2 * cpus + 1) : st_value_unknown("host CPUs unknown"),
-		                        &o, ST_LAYER_DEFAULT);
+		struct st_fact *f =
+		    set(p, "pool.max", known ? st_value_int(2 * cpus + 1) : st_value_unknown("host CPUs unknown"), &o,
+		        ST_LAYER_DEFAULT);
 		const struct st_fact *hc = st_fact_get(ctx, "host.cpus");
 		if (f && hc) {
 			const struct st_fact **from = st_arena_alloc(&ctx->arena, sizeof(*from));
@@ -152,7 +157,8 @@ static size_t value_string(struct prisma *p, size_t k, size_t e, int *is_env)
 {
 	const struct st_ctoks *t = &p->t;
 	*is_env = 0;
-	if (st_ct_id(t, k, "env") && st_ct_p(t, k + 1, '(') && k + 2 < e && t->v[k + 2].kind == CT_STR && t->v[k + 2].s) {
+	if (st_ct_id(t, k, "env") && st_ct_p(t, k + 1, '(') && k + 2 < e && t->v[k + 2].kind == CT_STR &&
+	    t->v[k + 2].s) {
 		*is_env = 1;
 		return k + 2;
 	}
@@ -191,12 +197,14 @@ static void datasource(struct prisma *p, size_t open, size_t close)
 				set(p, "url_env", st_value_string(sv), &so, ST_LAYER_FILE);
 				struct st_app_env env;
 				if (!st_app_env_lookup(ctx, p->app, p->path, sv, 0, &env)) {
-					pool_facts(p, NULL, NULL, s,
-					           st_arena_printf(&ctx->arena, "%s is not set in any .env file seen", sv));
+					pool_facts(
+					    p, NULL, NULL, s,
+					    st_arena_printf(&ctx->arena, "%s is not set in any .env file seen", sv));
 				} else if (st_dsn_parse(ctx, env.value, strlen(env.value), &u) == 0) {
 					pool_facts(p, &u, &env.origin, s, NULL);
 				} else {
-					pool_facts(p, NULL, NULL, s, st_arena_printf(&ctx->arena, "%s is not a connection URL", sv));
+					pool_facts(p, NULL, NULL, s,
+					           st_arena_printf(&ctx->arena, "%s is not a connection URL", sv));
 				}
 			} else if (st_url_parse(ctx, sv, strlen(sv), &u) == 0) {
 				/* a URL written in the schema: the password (if any) must not be shown */

@@ -68,22 +68,22 @@ static void test_match(void)
 }
 
 static const char gorm_src[] =
-	"package database\n"
-	"\n"
-	"import (\n\t\"fmt\"\n\t\"os\"\n\t\"time\"\n\t\"gorm.io/driver/postgres\"\n\t\"gorm.io/gorm\"\n)\n"
-	"\n"
-	"func Connect() error {\n"
-	"\tdsn := fmt.Sprintf(\"host=%s port=%s\", os.Getenv(\"DB_HOST\"), os.Getenv(\"DB_PORT\"))\n"
-	"\tdb, err := gorm.Open(postgres.Open(dsn), &gorm.Config{})\n"
-	"\tif err != nil {\n\t\treturn err\n\t}\n"
-	"\tsqlDB, err := db.DB()\n"
-	"\t// sqlDB.SetMaxOpenConns(5) in a comment does not count\n"
-	"\tsqlDB.SetMaxIdleConns(10)\n"
-	"\tsqlDB.SetMaxOpenConns(100)\n"
-	"\tsqlDB.SetConnMaxLifetime(time.Hour)\n"
-	"\tsqlDB.SetConnMaxIdleTime(5*time.Minute)\n"
-	"\treturn nil\n"
-	"}\n";
+    "package database\n"
+    "\n"
+    "import (\n\t\"fmt\"\n\t\"os\"\n\t\"time\"\n\t\"gorm.io/driver/postgres\"\n\t\"gorm.io/gorm\"\n)\n"
+    "\n"
+    "func Connect() error {\n"
+    "\tdsn := fmt.Sprintf(\"host=%s port=%s\", os.Getenv(\"DB_HOST\"), os.Getenv(\"DB_PORT\"))\n"
+    "\tdb, err := gorm.Open(postgres.Open(dsn), &gorm.Config{})\n"
+    "\tif err != nil {\n\t\treturn err\n\t}\n"
+    "\tsqlDB, err := db.DB()\n"
+    "\t// sqlDB.SetMaxOpenConns(5) in a comment does not count\n"
+    "\tsqlDB.SetMaxIdleConns(10)\n"
+    "\tsqlDB.SetMaxOpenConns(100)\n"
+    "\tsqlDB.SetConnMaxLifetime(time.Hour)\n"
+    "\tsqlDB.SetConnMaxIdleTime(5*time.Minute)\n"
+    "\treturn nil\n"
+    "}\n";
 
 static void test_gorm(void)
 {
@@ -98,7 +98,8 @@ static void test_gorm(void)
 	is_int(e ? e->n : 0, 1, "no unlimited default when the file sets SetMaxOpenConns");
 	is_int(num(&ctx, "svc.go.pool.max_idle"), 10, "SetMaxIdleConns(10)");
 	f = fact(&ctx, "svc.go.pool.conn_max_lifetime");
-	ok(f && f->value.kind == ST_VAL_DURATION && f->value.i == INT64_C(3600000000), "SetConnMaxLifetime(time.Hour) = 1h");
+	ok(f && f->value.kind == ST_VAL_DURATION && f->value.i == INT64_C(3600000000),
+	   "SetConnMaxLifetime(time.Hour) = 1h");
 	ok(span_is(f, "time.Hour"), "lifetime span is time.Hour");
 	f = fact(&ctx, "svc.go.pool.conn_max_idle_time");
 	ok(f && f->value.i == INT64_C(300000000), "5*time.Minute = 5min");
@@ -137,16 +138,16 @@ static void test_consts_env(void)
 	struct st_ctx ctx;
 	setup(&ctx, NULL, 4);
 	static const char src[] =
-		"package db\n"
-		"const maxConns = 25\n"
-		"const (\n\tidle   = 4 // four\n\tlife = 30 * time.Second\n)\n"
-		"func getEnvInt(k string, d int) int { return d }\n"
-		"func x(db *sql.DB) {\n"
-		"\tdb.SetMaxOpenConns(maxConns)\n"
-		"\tdb.SetMaxIdleConns(idle)\n"
-		"\tdb.SetConnMaxLifetime(life)\n"
-		"\tdb.SetConnMaxIdleTime(time.Duration(getEnvInt(\"IDLE_SECONDS\", 90)) * time.Second)\n"
-		"}\n";
+	    "package db\n"
+	    "const maxConns = 25\n"
+	    "const (\n\tidle   = 4 // four\n\tlife = 30 * time.Second\n)\n"
+	    "func getEnvInt(k string, d int) int { return d }\n"
+	    "func x(db *sql.DB) {\n"
+	    "\tdb.SetMaxOpenConns(maxConns)\n"
+	    "\tdb.SetMaxIdleConns(idle)\n"
+	    "\tdb.SetConnMaxLifetime(life)\n"
+	    "\tdb.SetConnMaxIdleTime(time.Duration(getEnvInt(\"IDLE_SECONDS\", 90)) * time.Second)\n"
+	    "}\n";
 	load(&ctx, "svc/db/a.go", src);
 	const struct st_fact *f = fact(&ctx, "svc.go.pool.max_open");
 	is_int(num(&ctx, "svc.go.pool.max_open"), 25, "named constant");
@@ -158,9 +159,10 @@ static void test_consts_env(void)
 	ok(f && f->value.kind == ST_VAL_DURATION && f->value.i == INT64_C(90000000), "helper default 90 x time.Second");
 	ok(span_is(f, "90"), "default literal span");
 
-	static const char src2[] = "package db\nfunc y(db *sql.DB) {\n\tdb.SetMaxOpenConns(getEnvInt(\"DB_MAX_OPEN\", 25))\n"
-	                           "\tdb.SetConnMaxLifetime(env.GetDuration(\"CONN_LIFE\", time.Hour))\n"
-	                           "\tdb.SetMaxIdleConns(compute())\n}\n";
+	static const char src2[] =
+	    "package db\nfunc y(db *sql.DB) {\n\tdb.SetMaxOpenConns(getEnvInt(\"DB_MAX_OPEN\", 25))\n"
+	    "\tdb.SetConnMaxLifetime(env.GetDuration(\"CONN_LIFE\", time.Hour))\n"
+	    "\tdb.SetMaxIdleConns(compute())\n}\n";
 	load(&ctx, "svc/db/b.go", src2);
 	f = fact(&ctx, "svc.go.pool.max_open");
 	is_int(num(&ctx, "svc.go.pool.max_open"), 40, "getEnvInt resolved against .env");
@@ -220,13 +222,15 @@ static void test_pgxpool(void)
 	setup(&ctx, NULL, 2);
 	load(&ctx, "b/db.go", "package db\nfunc o() { pool, err := pgxpool.New(ctx, \"\") }\n");
 	is_int(num(&ctx, "b.go.pool.max_open"), 4, "pgxpool default on 2 CPUs is 4");
-	load(&ctx, "c/db.go", "package db\nfunc o() {\n\tconfig, _ := pgxpool.ParseConfig(dsn)\n\tconfig.MaxConns = 20\n"
-	                      "\tpool, _ := pgxpool.NewWithConfig(ctx, config)\n}\n");
+	load(&ctx, "c/db.go",
+	     "package db\nfunc o() {\n\tconfig, _ := pgxpool.ParseConfig(dsn)\n\tconfig.MaxConns = 20\n"
+	     "\tpool, _ := pgxpool.NewWithConfig(ctx, config)\n}\n");
 	const struct st_fact_entry *e = st_fact_entry(&ctx, "c.go.pool.max_open");
 	is_int(num(&ctx, "c.go.pool.max_open"), 20, "config.MaxConns = 20");
 	is_int(e ? e->n : 0, 1, "no default when MaxConns is set");
-	load(&ctx, "d/db.go", "package db\nconst dsn = \"postgres://u:secret@db:5432/x?pool_max_conns=15\"\n"
-	                      "func o() { pool, _ := pgxpool.New(ctx, dsn) }\n");
+	load(&ctx, "d/db.go",
+	     "package db\nconst dsn = \"postgres://u:secret@db:5432/x?pool_max_conns=15\"\n"
+	     "func o() { pool, _ := pgxpool.New(ctx, dsn) }\n");
 	is_int(num(&ctx, "d.go.pool.max_open"), 15, "pool_max_conns in the DSN");
 	st_ctx_free(&ctx);
 }
@@ -240,7 +244,8 @@ static void test_ports(void)
 	const struct st_fact *f = fact(&ctx, "web.port");
 	is_int(num(&ctx, "web.port"), 8080, "ListenAndServe(\":8080\")");
 	ok(span_is(f, "\":8080\""), "port span");
-	load(&ctx, "gin/main.go", "package main\nfunc main() {\n\tport := getEnv(\"PORT\", \"9000\")\n\tr.Run(\":\" + port)\n}\n");
+	load(&ctx, "gin/main.go",
+	     "package main\nfunc main() {\n\tport := getEnv(\"PORT\", \"9000\")\n\tr.Run(\":\" + port)\n}\n");
 	is_int(num(&ctx, "gin.port"), 9000, "r.Run(\":\" + port) with the getEnv default");
 	st_ctx_free(&ctx);
 }
@@ -288,13 +293,27 @@ static void test_gomod(void)
 static void test_robust(void)
 {
 	static const char *const inputs[] = {
-		"", "package", "db.SetMaxOpenConns(", "db.SetMaxOpenConns(((((((((((", "`unterminated raw",
-		"\"unterminated\nSetMaxOpenConns(1)", "/* open comment SetMaxOpenConns(2)", "const x = x\nd.SetMaxOpenConns(x)",
-		"const a = b\nconst b = a\nd.SetMaxOpenConns(a)", "d.SetMaxOpenConns(99999999999999999999999)",
-		"d.SetMaxOpenConns(9223372036854775807 * 2)", "d.SetConnMaxLifetime(time.Duration(-1) * time.Hour)",
-		"gorm.Open(", "gorm.Open(x.", "sql.Open(\"pg\",", "pgxpool.New(", "type T struct { A int `env:\"",
-		"type T struct { A int `env:\"X\" envDefault:\"`", "r.Run(\":\" + )", "d.SetMaxOpenConns(1/0)",
-		"\xEF\xBB\xBF\xff\xfe package main",
+	    "",
+	    "package",
+	    "db.SetMaxOpenConns(",
+	    "db.SetMaxOpenConns(((((((((((",
+	    "`unterminated raw",
+	    "\"unterminated\nSetMaxOpenConns(1)",
+	    "/* open comment SetMaxOpenConns(2)",
+	    "const x = x\nd.SetMaxOpenConns(x)",
+	    "const a = b\nconst b = a\nd.SetMaxOpenConns(a)",
+	    "d.SetMaxOpenConns(99999999999999999999999)",
+	    "d.SetMaxOpenConns(9223372036854775807 * 2)",
+	    "d.SetConnMaxLifetime(time.Duration(-1) * time.Hour)",
+	    "gorm.Open(",
+	    "gorm.Open(x.",
+	    "sql.Open(\"pg\",",
+	    "pgxpool.New(",
+	    "type T struct { A int `env:\"",
+	    "type T struct { A int `env:\"X\" envDefault:\"`",
+	    "r.Run(\":\" + )",
+	    "d.SetMaxOpenConns(1/0)",
+	    "\xEF\xBB\xBF\xff\xfe package main",
 	};
 	struct st_ctx ctx;
 	setup(&ctx, NULL, 4);
@@ -309,7 +328,8 @@ static void test_robust(void)
 		size_t n = (size_t)(seed % (sizeof buf - 1));
 		for (size_t i = 0; i < n; i++) {
 			seed = seed * 1103515245u + 12345u;
-			static const char alpha[] = "SetMaxOpenConns()time.Hour*+-\"`'/{}[]:=,.; \n\t0123456789envDefault:";
+			static const char alpha[] =
+			    "SetMaxOpenConns()time.Hour*+-\"`'/{}[]:=,.; \n\t0123456789envDefault:";
 			buf[i] = alpha[(seed >> 16) % (sizeof alpha - 1)];
 		}
 		buf[n] = '\0';

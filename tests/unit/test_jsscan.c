@@ -26,8 +26,7 @@ static void setup(struct st_ctx *ctx)
 	ctx->root = "/nonexistent-stacktune-test-root";
 	env(ctx, "backend/.env", "PORT", "3001", 2);
 	env(ctx, "backend/.env", "DB_POOL_MAX", "25", 3);
-	env(ctx, "backend/.env", "DATABASE_URL",
-	    "postgresql://u:pw@db:5432/app?schema=public", 5);
+	env(ctx, "backend/.env", "DATABASE_URL", "postgresql://u:pw@db:5432/app?schema=public", 5);
 	env(ctx, "pooled/.env", "DATABASE_URL",
 	    "postgresql://u:pw@pgbouncer:6432/app?pgbouncer=true&connection_limit=10&pool_timeout=20", 1);
 	env(ctx, "web/.env.local", "NEXT_PUBLIC_API_URL", "http://localhost:4000/api", 1);
@@ -86,7 +85,8 @@ static void test_match(void)
 	is_int(st_jsscan_match("api/src/types.d.ts", "types.d.ts", NULL, 0), ST_MATCH_NO, ".d.ts skipped");
 	is_int(st_jsscan_match("tests/performance/load.js", "load.js", NULL, 0), ST_MATCH_YES, "load test kept");
 	is_int(st_jsscan_match("k6/script.js", "script.js", NULL, 0), ST_MATCH_YES, "k6 script kept");
-	is_int(st_prisma_match("backend/prisma/schema.prisma", "schema.prisma", NULL, 0), ST_MATCH_YES, "schema.prisma");
+	is_int(st_prisma_match("backend/prisma/schema.prisma", "schema.prisma", NULL, 0), ST_MATCH_YES,
+	       "schema.prisma");
 	is_int(st_ports_match("web/package.json", "package.json", NULL, 0), ST_MATCH_YES, "package.json");
 	is_int(st_ports_match("load/artillery.yml", "artillery.yml", NULL, 0), ST_MATCH_YES, "artillery yml in load/");
 	is_int(st_ports_match("deploy/app.yml", "app.yml", NULL, 0), ST_MATCH_NO, "other yml");
@@ -150,7 +150,8 @@ static void test_other_pools(void)
 	is_int(num(&ctx, "s2.node.pool.max"), 15, "Sequelize options through a binding");
 	load(&ctx, "t/ds.ts", "export const ds = new DataSource({ type: 'postgres', extra: { max: 30 } });\n");
 	is_int(num(&ctx, "t.node.pool.max"), 30, "TypeORM extra.max");
-	load(&ctx, "m/db.js", "const mysql = require('mysql2/promise');\nconst pool = mysql.createPool({ connectionLimit: 4 });\n");
+	load(&ctx, "m/db.js",
+	     "const mysql = require('mysql2/promise');\nconst pool = mysql.createPool({ connectionLimit: 4 });\n");
 	is_int(num(&ctx, "m.node.pool.max"), 4, "mysql2 connectionLimit");
 	load(&ctx, "m2/db.js", "const mysql = require('mysql2');\nconst pool = mysql.createPool({ host: 'db' });\n");
 	ok(fact(&ctx, "m2.node.pool.max") && fact(&ctx, "m2.node.pool.max")->value.i == 10, "mysql2 default 10");
@@ -161,12 +162,13 @@ static void test_listen_calls(void)
 {
 	struct st_ctx ctx;
 	setup(&ctx);
-	static const char app[] = "const start = async () => {\n"
-	                          "  const port = process.env.PORT || 3001;\n"
-	                          "  await fastify.listen({ port, host: '0.0.0.0' });\n"
-	                          "};\n"
-	                          "app.use((req, res) => res.set('Access-Control-Allow-Origin', process.env.CORS_ORIGIN || "
-	                          "'http://localhost:3000'));\n";
+	static const char app[] =
+	    "const start = async () => {\n"
+	    "  const port = process.env.PORT || 3001;\n"
+	    "  await fastify.listen({ port, host: '0.0.0.0' });\n"
+	    "};\n"
+	    "app.use((req, res) => res.set('Access-Control-Allow-Origin', process.env.CORS_ORIGIN || "
+	    "'http://localhost:3000'));\n";
 	load(&ctx, "backend/src/app.js", app);
 	const struct st_fact *f = fact(&ctx, "backend.port");
 	is_int(num(&ctx, "backend.port"), 3001, "fastify.listen({ port }) with PORT from .env");
@@ -178,16 +180,18 @@ static void test_listen_calls(void)
 	load(&ctx, "api2/server.js", "server.listen(process.env.UNSET_PORT || 3002)\n");
 	ok(num(&ctx, "api2.port") == 3002 && span_is(fact(&ctx, "api2.port"), "3002"), "env fallback literal");
 
-	static const char web[] = "const API_URL = process.env.NEXT_PUBLIC_API_URL || 'http://localhost:3001/api';\n"
-	                          "export const get = (p) => fetch(`${API_URL}${p}`);\n"
-	                          "const client = axios.create({ baseURL: 'https://user:s3cret@api.example.com/v1' });\n";
+	static const char web[] =
+	    "const API_URL = process.env.NEXT_PUBLIC_API_URL || 'http://localhost:3001/api';\n"
+	    "export const get = (p) => fetch(`${API_URL}${p}`);\n"
+	    "const client = axios.create({ baseURL: 'https://user:s3cret@api.example.com/v1' });\n";
 	load(&ctx, "web/lib/api.js", web);
 	f = fact(&ctx, "web.calls.0.port");
 	is_int(num(&ctx, "web.calls.0.port"), 4000, "calls the .env.local URL's port");
 	ok(from_file(f, "web/.env.local"), "call origin is .env.local");
 	is_str(str(&ctx, "web.calls.0.host"), "localhost", "call host");
 	f = fact(&ctx, "web.calls.1.url");
-	ok(f && f->value.text && !strstr(f->value.text, "s3cret") && f->value.redacted && !strstr(f->value.redacted, "s3cret"),
+	ok(f && f->value.text && !strstr(f->value.text, "s3cret") && f->value.redacted &&
+	       !strstr(f->value.redacted, "s3cret"),
 	   "credentials in a called URL are masked");
 	is_int(num(&ctx, "web.calls.1.port"), 443, "https default port");
 
@@ -204,9 +208,10 @@ static void test_listen_calls(void)
 
 static void test_prisma(void)
 {
-	static const char schema[] = "generator client {\n  provider = \"prisma-client-js\"\n}\n\n"
-	                             "// datasource fake { url = \"x\" }\n"
-	                             "datasource db {\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n}\n";
+	static const char schema[] =
+	    "generator client {\n  provider = \"prisma-client-js\"\n}\n\n"
+	    "// datasource fake { url = \"x\" }\n"
+	    "datasource db {\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n}\n";
 	struct st_ctx ctx;
 	setup(&ctx);
 	load_with(&ctx, st_prisma_load, "backend/prisma/schema.prisma", schema);
@@ -255,9 +260,11 @@ static void test_package_json(void)
 	load_with(&ctx, st_ports_load, "v/package.json", "{\"scripts\": {\"dev\": \"vite\"}}");
 	const struct st_fact *f = fact(&ctx, "v.port");
 	ok(f && f->value.i == 5173 && f->origin.kind == ST_ORIGIN_DEFAULT, "vite default 5173, assumed");
-	load_with(&ctx, st_ports_load, "p/package.json", "{\"scripts\": {\"start\": \"PORT=4001 node server.js && echo\"}}");
+	load_with(&ctx, st_ports_load, "p/package.json",
+	          "{\"scripts\": {\"start\": \"PORT=4001 node server.js && echo\"}}");
 	is_int(num(&ctx, "p.port"), 4001, "PORT=4001 node server.js");
-	load_with(&ctx, st_ports_load, "q/package.json", "{\"scripts\": {\"build\": \"next build\", \"x\": \"nest start\"}}");
+	load_with(&ctx, st_ports_load, "q/package.json",
+	          "{\"scripts\": {\"build\": \"next build\", \"x\": \"nest start\"}}");
 	ok(!fact(&ctx, "q.port"), "next build / nest start bind nothing known");
 	st_ctx_free(&ctx);
 }
@@ -283,9 +290,23 @@ static void test_lexer(void)
 
 	setup(&ctx);
 	static const char *const inputs[] = {
-		"", "`", "`${", "`${`${`${", "new Pool(", "new Pool({max:", "x.listen({", "const a = a; x.listen(a)",
-		"const a = b, b = a; x.listen(a)", "/[/", "'\\", "new Sequelize(", "knex({pool:{max:{max:{max:",
-		"fetch(", "const API_URL = `http://${x}`", "x.listen(process.env[", "#!/usr/bin/env node\n",
+	    "",
+	    "`",
+	    "`${",
+	    "`${`${`${",
+	    "new Pool(",
+	    "new Pool({max:",
+	    "x.listen({",
+	    "const a = a; x.listen(a)",
+	    "const a = b, b = a; x.listen(a)",
+	    "/[/",
+	    "'\\",
+	    "new Sequelize(",
+	    "knex({pool:{max:{max:{max:",
+	    "fetch(",
+	    "const API_URL = `http://${x}`",
+	    "x.listen(process.env[",
+	    "#!/usr/bin/env node\n",
 	};
 	for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
 		load(&ctx, "r/x.js", inputs[i]);
@@ -298,7 +319,8 @@ static void test_lexer(void)
 		size_t n = (size_t)(seed % (sizeof buf - 1));
 		for (size_t i = 0; i < n; i++) {
 			seed = seed * 1103515245u + 12345u;
-			static const char alpha[] = "new Pool({max:process.env.X||3})listen`${}'\"/\\*\n ?.datasource=env(\"";
+			static const char alpha[] =
+			    "new Pool({max:process.env.X||3})listen`${}'\"/\\*\n ?.datasource=env(\"";
 			buf[i] = alpha[(seed >> 16) % (sizeof alpha - 1)];
 		}
 		buf[n] = '\0';
