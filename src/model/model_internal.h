@@ -13,6 +13,8 @@ int st_model_is_app_kind(const char *kind);
 void st_model_apps(struct st_ctx *ctx, struct st_stack *s, size_t *cap);
 /* Memory of each application component ("<prefix>.memory" facts). */
 void st_model_app_memory(struct st_ctx *ctx, struct st_stack *s);
+/* The port map: collisions and calls to unbound local ports, as facts. */
+void st_model_ports(struct st_ctx *ctx, const struct st_stack *s);
 /* Connection demand of the application components on each database server. */
 void st_model_connections(struct st_ctx *ctx, struct st_stack *s);
 
