@@ -655,9 +655,15 @@ static void run_one(struct st_ctx *ctx, const struct st_rulebook *rb, const stru
 	f.message = st_arena_strdup(&ctx->arena, st_buf_cstr(&msg));
 	st_buf_free(&msg);
 	f.locations = st_arena_alloc(&ctx->arena, (size_t)(env.n_used ? env.n_used : 1) * sizeof(*f.locations));
-	for (int k = 0; f.locations && k < env.n_used; k++)
-		if (env.used[k]->origin.kind == ST_ORIGIN_FILE)
-			f.locations[f.n_locations++] = env.used[k]->origin;
+	for (int k = 0; f.locations && k < env.n_used; k++) {
+		const struct st_origin *o = &env.used[k]->origin;
+		int dup = 0; /* facts parsed from one token (a URL's parts) share a location */
+		for (size_t j = 0; j < f.n_locations; j++)
+			dup |= f.locations[j].line == o->line && f.locations[j].col == o->col &&
+			       strcmp(f.locations[j].file, o->file) == 0;
+		if (o->kind == ST_ORIGIN_FILE && !dup)
+			f.locations[f.n_locations++] = *o;
+	}
 	if (r->n_recs)
 		f.recommendations = st_arena_alloc(&ctx->arena, r->n_recs * sizeof(*f.recommendations));
 	for (size_t i = 0; f.recommendations && i < r->n_recs; i++) {
