@@ -356,6 +356,46 @@ size_t st_ct_close(const struct st_ctoks *t, size_t i)
 	return t->v[i].match;
 }
 
+int st_ct_int(const struct st_ctoks *t, size_t i, int64_t *out)
+{
+	if (i >= t->n || t->v[i].kind != CT_NUM)
+		return -1;
+	const char *s = t->src + t->v[i].off;
+	size_t n = t->v[i].len, k = 0;
+	if (n > 1 && s[n - 1] == 'n')
+		n--; /* JavaScript BigInt */
+	int base = 10;
+	if (n > 2 && s[0] == '0' && strchr("xXoObB", s[1])) {
+		base = s[1] == 'x' || s[1] == 'X' ? 16 : s[1] == 'o' || s[1] == 'O' ? 8 : 2;
+		k = 2;
+	} else if (n > 1 && s[0] == '0') {
+		base = 8; /* Go: 0755 */
+	}
+	uint64_t v = 0;
+	int digits = 0;
+	for (; k < n; k++) {
+		int c = (unsigned char)s[k], d;
+		if (c == '_')
+			continue;
+		if (isdigit(c))
+			d = c - '0';
+		else if (isxdigit(c) && base == 16)
+			d = tolower(c) - 'a' + 10;
+		else
+			return -1; /* '.', exponents, suffixes: not an integer */
+		if (d >= base || v > (UINT64_C(1) << 63) / (uint64_t)base)
+			return -1;
+		v = v * (uint64_t)base + (uint64_t)d;
+		if (v > (uint64_t)INT64_MAX)
+			return -1;
+		digits++;
+	}
+	if (!digits)
+		return -1;
+	*out = (int64_t)v;
+	return 0;
+}
+
 size_t st_ct_line_len(const struct st_ctoks *t, size_t line_off)
 {
 	size_t e = line_off;
@@ -409,6 +449,11 @@ int st_app_env_lookup(struct st_ctx *ctx, const char *app, const char *path, con
 		return 0;
 	const struct st_fact *f;
 	if (app && (f = env_fact(ctx, st_arena_printf(&ctx->arena, "%s.env.%s", app, name))))
+		return env_hit(f, out);
+	/* the compose service built from this application's directory (fact "link.app.<app>") */
+	const struct st_fact *ln = app ? st_fact_get(ctx, st_arena_printf(&ctx->arena, "link.app.%s", app)) : NULL;
+	if (ln && ln->value.kind == ST_VAL_STRING && ln->value.text && strcmp(ln->value.text, app) != 0 &&
+	    (f = env_fact(ctx, st_arena_printf(&ctx->arena, "%s.env.%s", ln->value.text, name))))
 		return env_hit(f, out);
 	const char *slash = strrchr(path, '/');
 	size_t dir = slash ? (size_t)(slash - path) : 0;

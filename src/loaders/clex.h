@@ -47,6 +47,9 @@ int st_ct_p(const struct st_ctoks *t, size_t i, char c);
 int st_ct_id(const struct st_ctoks *t, size_t i, const char *s);
 /* Index of the bracket closing the one at i ( ( [ { ), or t->n when unbalanced; O(1) (computed by st_clex). */
 size_t st_ct_close(const struct st_ctoks *t, size_t i);
+/* Parses a CT_NUM token as an integer (decimal, 0x, 0o, 0b, Go 0755 octal, '_' separators, BigInt n); 0, or -1
+ * when it is not an integer or does not fit int64. */
+int st_ct_int(const struct st_ctoks *t, size_t i, int64_t *out);
 /* Length of the line that starts at line_off (without the newline / CR). */
 size_t st_ct_line_len(const struct st_ctoks *t, size_t line_off);
 /* A file origin covering tokens [a, b) (b > a) with value and line spans. */
@@ -55,7 +58,8 @@ struct st_origin st_ct_origin(const struct st_ctoks *t, const char *path, size_t
 /* ---- shared by the application loaders (goscan.c, jsscan.c, prisma.c, ports.c) ---- */
 
 /* An environment variable as the application would see it: compose `environment:` of the service named like
- * the application (fact "<app>.env.<KEY>"), else the nearest .env file upward from the file (fact
+ * the application (fact "<app>.env.<KEY>") or of the service built from its directory ("link.app.<app>"), else
+ * the nearest .env file upward from the file (fact
  * "env.<dir>/.env.<KEY>"; with js = 1 ".env.local" is tried before ".env" in each directory, as Next.js and
  * Vite read it). 1 with value, origin and secret filled, 0 when not set anywhere seen. */
 struct st_app_env {

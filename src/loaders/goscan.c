@@ -578,14 +578,8 @@ static struct gv primary(struct ep *p)
 	}
 	if (k->kind == CT_NUM) {
 		p->i++;
-		char buf[64];
-		size_t m = 0;
-		for (size_t q = 0; q < k->len && m + 1 < sizeof buf; q++)
-			if (t->src[k->off + q] != '_')
-				buf[m++] = t->src[k->off + q];
 		int64_t n;
-		const char *err;
-		if (st_int_parse(buf, m, &n, &err) != 0)
+		if (st_ct_int(t, a, &n) != 0)
 			return gv_none("not an integer");
 		v.kind = GV_INT;
 		v.i = n;

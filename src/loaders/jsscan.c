@@ -361,16 +361,7 @@ static struct jv primary(struct ep *p)
 	if (k->kind == CT_NUM) {
 		p->i++;
 		int64_t n;
-		const char *err;
-		size_t len = k->len;
-		char buf[32];
-		size_t m = 0;
-		for (size_t q = 0; q < len && m + 1 < sizeof buf; q++)
-			if (t->src[k->off + q] != '_')
-				buf[m++] = t->src[k->off + q];
-		if (m >= 2 && buf[m - 1] == 'n')
-			m--; /* BigInt */
-		if (st_int_parse(buf, m, &n, &err) != 0)
+		if (st_ct_int(t, a, &n) != 0)
 			return jv_none("not an integer");
 		v.kind = JV_INT;
 		v.i = n;

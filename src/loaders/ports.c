@@ -149,8 +149,8 @@ static void script(struct pkg *p, size_t tok, const char *name)
 	if (k->len < 2)
 		return;
 	size_t a = k->off + 1, e = k->off + k->len - 1;
-	struct word w[64];
-	size_t n = 0;
+	struct word *w = NULL;
+	size_t n = 0, cap = 0;
 	for (size_t i = a; i <= e; i++) {
 		char c = i < e ? p->src[i] : ';';
 		if (c == ';' || c == '&' || c == '|') {
@@ -164,10 +164,20 @@ static void script(struct pkg *p, size_t tok, const char *name)
 		while (i < e && !isspace((unsigned char)p->src[i]) && p->src[i] != ';' && p->src[i] != '&' &&
 		       p->src[i] != '|')
 			i++;
-		if (n < sizeof w / sizeof w[0])
-			w[n++] = (struct word){s, i - s};
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			struct word *nw = realloc(w, nc * sizeof(*nw));
+			if (!nw) {
+				p->ctx->oom = 1;
+				break;
+			}
+			w = nw;
+			cap = nc;
+		}
+		w[n++] = (struct word){s, i - s};
 		i--;
 	}
+	free(w);
 }
 
 /* Client base URLs in the .env files next to a package.json (NEXT_PUBLIC_API_URL, VITE_API_URL, BACKEND_URL ...):
