@@ -178,4 +178,24 @@ const char *st_mysql_var_suggest(const char *name);
 enum st_match st_compose_match(const char *path, const char *name, const char *head, size_t head_len);
 int st_compose_load(struct st_ctx *ctx, const struct st_file *f);
 
+/* pgbouncer.ini (+ %include) as PgBouncer reads it: facts "<component>.<parameter>" for [pgbouncer] (typed: ints,
+ * durations in seconds, lookups), "<component>.databases.<db>.<param>" (password secret), ".users.<u>.<param>",
+ * ".peers.<id>.<param>"; "<component>.kind" = "pgbouncer" when nothing named it before. See src/loaders/pgbouncer.c. */
+enum st_pgbouncer_type { ST_PGB_INT, ST_PGB_UINT, ST_PGB_TIME, ST_PGB_STRING, ST_PGB_LOOKUP };
+struct st_pgbouncer_setting {
+	const char *name;
+	enum st_pgbouncer_type type; /* ST_PGB_TIME: seconds, fractions allowed */
+	const char *default_value;   /* as PgBouncer's table writes it; NULL when none */
+	const char *values;          /* ST_PGB_LOOKUP: the accepted values, comma-separated */
+	int secret;
+};
+extern const struct st_pgbouncer_setting st_pgbouncer_settings[];
+extern const size_t st_pgbouncer_settings_count;
+/* Returns the [pgbouncer] parameter named name (case-sensitive, as PgBouncer matches), or NULL. */
+const struct st_pgbouncer_setting *st_pgbouncer_setting_find(const char *name);
+/* Returns the closest parameter name within a small edit distance (for "did you mean"), or NULL. */
+const char *st_pgbouncer_setting_suggest(const char *name);
+enum st_match st_pgbouncer_match(const char *path, const char *name, const char *head, size_t head_len);
+int st_pgbouncer_load(struct st_ctx *ctx, const struct st_file *f);
+
 #endif
