@@ -45,6 +45,8 @@ struct st_walk_opts {
 	int no_ignore;        /* 1: do not read .gitignore / .stacktuneignore */
 };
 
+/* dirs walked; regular files looked at (not ignored); files read and dispatched to their loaders; files some
+ * loader wanted but that were rejected (too large, binary, unreadable: each has a diagnostic). */
 struct st_walk_stats {
 	size_t dirs, files, loaded, skipped;
 };
