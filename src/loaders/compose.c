@@ -1,91 +1,252 @@
 /* docker-compose files: services become components. Server images give the kind and version, command-line
- * flags (postgres -c, mysqld --x=y, redis-server --x y) override config files, environment, replicas,
- * resource limits, ports, and the volume and build links that tie repository files and application
- * directories to services. Read with libyaml's document API; merge keys (<<) are honoured. */
+ * flags (postgres -c, mysqld --x=y, redis-server --x y) override config files, environment (+ env_file),
+ * replicas, resource limits, ports, and the volume and build links that tie repository files and application
+ * directories to services. Read with libyaml's document API (marks on every node); anchors and aliases are
+ * libyaml's, merge keys (<<: *x, <<: [*a, *b]) are honoured here; x- extension fields are ignored.
+ *
+ * The walk is per service (struct service) over small tables: known images (kind, how the tag gives the major
+ * version) and known server binaries (how their flags are written). The application side (app services, their
+ * commands) is meant to grow in the same walk.
+ *
+ * Decisions:
+ *   - ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?err}, ${VAR?err}, ${VAR:+alt}, $VAR and $$ are interpolated
+ *     from the .env next to the compose file (the project .env compose reads; facts "env.<dir>/.env.<KEY>" from
+ *     the ENV phase); the shell environment of whoever runs compose is unknown. An unset variable becomes "" (as
+ *     compose does) with an info diagnostic. A value built from a secret variable is secret.
+ *   - A flag value's origin points at the value inside the YAML scalar when the scalar is on one line (plain,
+ *     single- or double-quoted: the quoting is walked to map offsets); for block and multi-line scalars it is
+ *     the scalar's start.
+ *   - docker-compose.yml (+ .override) is what `docker compose up` merges; another compose file beside it
+ *     (docker-compose.production.yml) is an alternative used with -f, not a layer on top: not loaded (info).
+ *   - <svc>.replicas is recorded for every service: deploy.replicas, else scale, else 1 (a default, assumed). */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <yaml.h>
 
 #include "stacktune/loaders.h"
 
+#define MAX_MERGE_DEPTH 16 /* nested merge keys followed */
+#define MAX_TOKENS 1024    /* command words considered */
+#define MAX_PORT_RANGE 128 /* ports expanded from one range */
+#define MAX_MOUNTS 64
+
 struct compose {
 	struct st_ctx *ctx;
 	const struct st_file *f;
 	yaml_document_t *doc;
-	const char *dir; /* the compose file's directory, "" at the root */
+	const char *dir;     /* the compose file's directory, "" at the root */
+	const char *dotenv;  /* fact prefix of the project .env: "env.<dir>/.env." */
 };
 
-/* Known images: name (after any registry/namespace) -> kind. */
-static const struct {
-	const char *image;
+/* ---- tables ----------------------------------------------------------- */
+
+/* Known images, by the last path component of the repository name (any registry or namespace). */
+enum version_style { VERSION_MAJOR, VERSION_MAJOR_MINOR, VERSION_FULL };
+static const struct image {
+	const char *name;
 	const char *kind;
+	enum version_style version;
 } images[] = {
-	{"postgres", "postgresql"}, {"postgresql", "postgresql"}, {"postgis", "postgresql"}, {"timescaledb", "postgresql"},
-	{"mysql", "mysql"},         {"mysql-server", "mysql"},    {"percona-server", "mysql"}, {"mariadb", "mariadb"},
-	{"redis", "redis"},         {"valkey", "redis"},          {"pgbouncer", "pgbouncer"},
+	{"postgres", "postgresql", VERSION_MAJOR},      {"postgresql", "postgresql", VERSION_MAJOR},
+	{"postgis", "postgresql", VERSION_MAJOR},       {"timescaledb", "postgresql", VERSION_MAJOR},
+	{"mysql", "mysql", VERSION_MAJOR_MINOR},        {"mysql-server", "mysql", VERSION_MAJOR_MINOR},
+	{"percona-server", "mysql", VERSION_MAJOR_MINOR}, {"mariadb", "mariadb", VERSION_MAJOR_MINOR},
+	{"redis", "redis", VERSION_MAJOR},              {"valkey", "redis", VERSION_MAJOR},
+	{"pgbouncer", "pgbouncer", VERSION_FULL},
 };
+
+/* Known server binaries and how their flags are written. */
+enum flag_style {
+	FLAGS_POSTGRES, /* -c name=value, -cname=value, --name=value (dashes are underscores), -B -N -p -h -k -S -F -l */
+	FLAGS_MYSQLD,   /* --name=value, --name value, --skip-name, --enable-/--disable-name, --loose-name, --name */
+	FLAGS_REDIS,    /* [config file] --name value [value...] */
+};
+static const struct server {
+	const char *binary;
+	const char *kind;
+	enum flag_style style;
+} servers[] = {
+	{"postgres", "postgresql", FLAGS_POSTGRES}, {"postmaster", "postgresql", FLAGS_POSTGRES},
+	{"mysqld", "mysql", FLAGS_MYSQLD},          {"mariadbd", "mariadb", FLAGS_MYSQLD},
+	{"redis-server", "redis", FLAGS_REDIS},     {"valkey-server", "redis", FLAGS_REDIS},
+};
+
+/* postgres' short options that set a setting (src/backend/main + postmaster.c). */
+static const struct {
+	char opt;
+	const char *setting;
+	const char *value; /* fixed value for flags without an argument */
+} pg_short[] = {
+	{'B', "shared_buffers", NULL}, {'N', "max_connections", NULL}, {'p', "port", NULL},
+	{'h', "listen_addresses", NULL}, {'k', "unix_socket_directories", NULL}, {'S', "work_mem", NULL},
+	{'F', "fsync", "off"}, {'l', "ssl", "on"},
+};
+
+/* ---- YAML helpers ----------------------------------------------------- */
 
 static yaml_node_t *node(struct compose *c, int id)
 {
 	return yaml_document_get_node(c->doc, id);
 }
 
-static const char *scalar(const yaml_node_t *n)
+static const char *raw_scalar(const yaml_node_t *n)
 {
 	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
 }
 
-/* The document is freed after loading: every string kept in a fact is copied to the arena. */
-static const char *keep(struct compose *c, const char *s)
+static yaml_node_t *get_depth(struct compose *c, const yaml_node_t *map, const char *key, int depth)
 {
-	const char *k = s ? st_arena_strdup(&c->ctx->arena, s) : NULL;
-	if (s && !k)
-		c->ctx->oom = 1;
-	return k;
-}
-
-/* Looks up key in a mapping, following merge keys; NULL when absent. */
-static yaml_node_t *get(struct compose *c, const yaml_node_t *map, const char *key)
-{
-	if (!map || map->type != YAML_MAPPING_NODE)
+	if (!map || map->type != YAML_MAPPING_NODE || depth > MAX_MERGE_DEPTH)
 		return NULL;
 	yaml_node_t *found = NULL;
 	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-		const char *k = scalar(node(c, p->key));
+		const char *k = raw_scalar(node(c, p->key));
 		if (k && strcmp(k, key) == 0)
 			found = node(c, p->value);
 	}
 	if (found)
 		return found;
 	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-		const char *k = scalar(node(c, p->key));
+		const char *k = raw_scalar(node(c, p->key));
 		if (!k || strcmp(k, "<<") != 0)
 			continue;
 		yaml_node_t *v = node(c, p->value);
-		if (v && v->type == YAML_MAPPING_NODE && (found = get(c, v, key)))
+		if (v && v->type == YAML_MAPPING_NODE && (found = get_depth(c, v, key, depth + 1)))
 			return found;
-		if (v && v->type == YAML_SEQUENCE_NODE)
+		if (v && v->type == YAML_SEQUENCE_NODE) /* earlier maps in the list win */
 			for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++)
-				if ((found = get(c, node(c, *it), key)))
+				if ((found = get_depth(c, node(c, *it), key, depth + 1)))
 					return found;
 	}
 	return NULL;
 }
 
-static struct st_origin at(struct compose *c, const yaml_node_t *n, size_t extra_col, size_t len)
+/* Looks up key in a mapping, following merge keys; NULL when absent. */
+static yaml_node_t *get(struct compose *c, const yaml_node_t *map, const char *key)
 {
-	struct st_origin o = st_origin_file(c->f->path, (unsigned)n->start_mark.line + 1,
-	                                    (unsigned)(n->start_mark.column + 1 + extra_col));
-	o.value_off = n->start_mark.index + extra_col;
-	o.value_len = len ? len : n->end_mark.index - n->start_mark.index;
-	size_t ls = o.value_off;
+	return get_depth(c, map, key, 0);
+}
+
+struct pair {
+	const char *key;
+	yaml_node_t *key_node, *value;
+};
+
+/* The pairs of a mapping with merge keys resolved (explicit keys win, then merges in order); arena array. */
+static size_t pairs_depth(struct compose *c, const yaml_node_t *map, struct pair **out, size_t n, size_t *cap, int depth)
+{
+	if (!map || map->type != YAML_MAPPING_NODE || depth > MAX_MERGE_DEPTH)
+		return n;
+	for (int pass = 0; pass < 2; pass++)
+		for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+			const char *k = raw_scalar(node(c, p->key));
+			if (!k)
+				continue;
+			int merge = strcmp(k, "<<") == 0;
+			if (pass == 0 && !merge) {
+				size_t j = 0;
+				while (j < n && strcmp((*out)[j].key, k) != 0)
+					j++;
+				if (j < n)
+					continue; /* a key already given (by the including map, or twice: libyaml keeps both) */
+				if (n == *cap) {
+					size_t nc = *cap ? *cap * 2 : 16;
+					struct pair *np = st_arena_alloc(&c->ctx->arena, nc * sizeof(*np));
+					if (!np) {
+						c->ctx->oom = 1;
+						return n;
+					}
+					if (n)
+						memcpy(np, *out, n * sizeof(*np));
+					*out = np;
+					*cap = nc;
+				}
+				(*out)[n++] = (struct pair){.key = k, .key_node = node(c, p->key), .value = node(c, p->value)};
+			} else if (pass == 1 && merge) {
+				yaml_node_t *v = node(c, p->value);
+				if (v && v->type == YAML_SEQUENCE_NODE) {
+					for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+					     it++)
+						n = pairs_depth(c, node(c, *it), out, n, cap, depth + 1);
+				} else {
+					n = pairs_depth(c, v, out, n, cap, depth + 1);
+				}
+			}
+		}
+	return n;
+}
+
+static size_t pairs(struct compose *c, const yaml_node_t *map, struct pair **out)
+{
+	size_t cap = 0;
+	*out = NULL;
+	return pairs_depth(c, map, out, 0, &cap, 0);
+}
+
+/* ---- origins ---------------------------------------------------------- */
+
+/* The file offset of byte `off` of a scalar's decoded value, when the scalar is on one line; else its start. */
+static size_t scalar_offset(struct compose *c, const yaml_node_t *n, size_t off)
+{
+	size_t start = n->start_mark.index;
+	if (n->type != YAML_SCALAR_NODE || n->start_mark.line != n->end_mark.line)
+		return start;
+	const char *s = c->f->data;
+	size_t end = n->end_mark.index;
+	switch (n->data.scalar.style) {
+	case YAML_PLAIN_SCALAR_STYLE:
+		return start + off <= end ? start + off : start;
+	case YAML_SINGLE_QUOTED_SCALAR_STYLE: {
+		size_t r = start + 1, d = 0;
+		while (d < off && r < end) {
+			r += s[r] == '\'' && r + 1 < end && s[r + 1] == '\'' ? 2 : 1;
+			d++;
+		}
+		return r;
+	}
+	case YAML_DOUBLE_QUOTED_SCALAR_STYLE: {
+		size_t r = start + 1, d = 0;
+		while (d < off && r < end) {
+			if (s[r] != '\\' || r + 1 >= end) {
+				r++;
+				d++;
+				continue;
+			}
+			char e = s[r + 1];
+			size_t hex = e == 'x' ? 2 : e == 'u' ? 4 : e == 'U' ? 8 : 0;
+			unsigned long cp = hex ? strtoul(st_arena_strndup(&c->ctx->arena, s + r + 2, hex), NULL, 16) : 0;
+			r += 2 + hex;
+			d += !hex ? 1 : cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+		}
+		return r;
+	}
+	default:
+		return start;
+	}
+}
+
+/* Origin of `len` decoded bytes at offset `off` of node n's value (the whole node when len == 0). */
+static struct st_origin at(struct compose *c, const yaml_node_t *n, size_t off, size_t len)
+{
+	size_t b = off ? scalar_offset(c, n, off) : n->start_mark.index;
+	size_t e = len ? scalar_offset(c, n, off + len) : n->end_mark.index;
+	if (len && (b == n->start_mark.index && off) ) /* not mappable: the whole scalar */
+		e = n->end_mark.index;
+	if (e < b || e > c->f->size)
+		e = b;
+	size_t ls = b;
 	while (ls > 0 && c->f->data[ls - 1] != '\n')
 		ls--;
-	size_t le = o.value_off;
+	size_t le = b;
 	while (le < c->f->size && c->f->data[le] != '\n')
 		le++;
+	struct st_origin o = st_origin_file(c->f->path, (unsigned)n->start_mark.line + 1, (unsigned)(b - ls + 1));
+	o.value_off = b;
+	o.value_len = e - b;
 	o.line_off = ls;
 	o.line_len = le - ls;
 	return o;
@@ -94,35 +255,171 @@ static struct st_origin at(struct compose *c, const yaml_node_t *n, size_t extra
 static void fact(struct compose *c, const char *svc, const char *name, struct st_value v, const struct st_origin *o,
                  int layer)
 {
-	const char *full = st_arena_printf(&c->ctx->arena, "%s.%s", svc, name);
-	if (full)
-		st_fact_set(c->ctx, full, svc, v, o, layer);
-	else
+	const char *full = name ? st_arena_printf(&c->ctx->arena, "%s.%s", svc, name) : NULL;
+	if (!full || !st_fact_set(c->ctx, full, svc, v, o, layer))
 		c->ctx->oom = 1;
 }
 
-/* Types a server flag's value: booleans, integers, reals, sizes and durations with units, else a string. */
+/* ---- interpolation ---------------------------------------------------- */
+
+struct text {
+	const char *s; /* arena, interpolated */
+	int secret;    /* took text from a secret variable */
+	int changed;   /* differs from the scalar as written: offsets into it do not map */
+};
+
+static const struct st_fact *dotenv_var(struct compose *c, const char *name, size_t n)
+{
+	const char *fn = st_arena_printf(&c->ctx->arena, "%s%.*s", c->dotenv, (int)n, name);
+	return fn ? st_fact_get(c->ctx, fn) : NULL;
+}
+
+/* Compose's interpolation of one string; `n` is the scalar node (for diagnostics). */
+static struct text interpolate(struct compose *c, const yaml_node_t *n, const char *s)
+{
+	struct text t = {.s = s};
+	if (!strchr(s, '$'))
+		return t;
+	struct st_buf b = {0};
+	t.changed = 1;
+	for (size_t i = 0; s[i];) {
+		if (s[i] != '$') {
+			st_buf_putc(&b, s[i++]);
+			continue;
+		}
+		if (s[i + 1] == '$') {
+			st_buf_putc(&b, '$');
+			i += 2;
+			continue;
+		}
+		int braced = s[i + 1] == '{';
+		size_t ns = i + 1 + braced, ne = ns;
+		while (isalnum((unsigned char)s[ne]) || s[ne] == '_')
+			ne++;
+		if (ne == ns) {
+			st_buf_putc(&b, s[i++]);
+			continue;
+		}
+		const char *op = "";
+		const char *word = NULL;
+		size_t wl = 0, after = ne;
+		if (braced) {
+			size_t depth = 1, k = ne;
+			while (s[k] && depth) {
+				if (s[k] == '{')
+					depth++;
+				else if (s[k] == '}')
+					depth--;
+				if (depth)
+					k++;
+			}
+			if (!s[k]) { /* unterminated: compose refuses the file */
+				struct st_origin o = at(c, n, 0, 0);
+				st_diag(c->ctx, ST_SEV_ERROR, &o, "invalid interpolation: missing '}'");
+				st_buf_puts(&b, s + i);
+				break;
+			}
+			const char *ops[] = {":-", ":?", ":+", "-", "?", "+"};
+			for (size_t q = 0; q < 6; q++)
+				if (strncmp(s + ne, ops[q], strlen(ops[q])) == 0) {
+					op = ops[q];
+					word = s + ne + strlen(op);
+					wl = k - (ne + strlen(op));
+					break;
+				}
+			after = k + 1;
+		}
+		const struct st_fact *v = dotenv_var(c, s + ns, ne - ns);
+		const char *val = v && v->value.text ? v->value.text : NULL;
+		int set = val != NULL, nonempty = set && *val;
+		int colon = op[0] == ':';
+		char kind = op[colon];
+		const char *out = NULL;
+		size_t outl = 0;
+		if (kind == '-' && (colon ? !nonempty : !set)) {
+			out = word, outl = wl;
+		} else if (kind == '+') {
+			if (colon ? nonempty : set)
+				out = word, outl = wl;
+		} else if (kind == '?' && (colon ? !nonempty : !set)) {
+			struct st_origin o = at(c, n, 0, 0);
+			st_diag(c->ctx, ST_SEV_WARNING, &o, "required variable %.*s is not set in %s: compose refuses to start",
+			        (int)(ne - ns), s + ns, c->dotenv + 4);
+		} else if (set) {
+			out = val, outl = strlen(val);
+			t.secret |= v->value.secret;
+		} else {
+			struct st_origin o = at(c, n, 0, 0);
+			st_diag(c->ctx, ST_SEV_INFO, &o, "variable %.*s is not set in the project .env: read as empty",
+			        (int)(ne - ns), s + ns);
+		}
+		if (out == word && word) { /* the default may itself hold variables (one level is enough here) */
+			char *w = st_arena_strndup(&c->ctx->arena, word, wl);
+			struct text inner = w && strchr(w, '$') ? interpolate(c, n, w) : (struct text){.s = w};
+			if (inner.s)
+				st_buf_puts(&b, inner.s);
+			t.secret |= inner.secret;
+		} else if (out) {
+			st_buf_put(&b, out, outl);
+		}
+		i = after;
+	}
+	t.s = st_arena_strdup(&c->ctx->arena, st_buf_cstr(&b));
+	if (!t.s)
+		c->ctx->oom = 1;
+	st_buf_free(&b);
+	return t;
+}
+
+/* A scalar's interpolated text (arena), or NULL for non-scalars. */
+static struct text text_of(struct compose *c, const yaml_node_t *n)
+{
+	const char *s = raw_scalar(n);
+	if (!s)
+		return (struct text){0};
+	struct text t = interpolate(c, n, s);
+	if (t.s == s) {
+		t.s = st_arena_strdup(&c->ctx->arena, s);
+		if (!t.s)
+			c->ctx->oom = 1;
+	}
+	return t;
+}
+
+static const char *str(struct compose *c, const yaml_node_t *n)
+{
+	return text_of(c, n).s;
+}
+
+/* ---- values ----------------------------------------------------------- */
+
+/* Types a server flag's value: MySQL through the variables table, PostgreSQL and Redis sizes and durations;
+ * else integers, booleans, reals, strings. */
 static struct st_value typed(struct st_ctx *ctx, const char *kind, const char *name, const char *text)
 {
 	size_t n = strlen(text);
 	int64_t i;
 	struct st_value v;
+	int pg = strcmp(kind, "postgresql") == 0;
 	if (strcmp(kind, "mysql") == 0 || strcmp(kind, "mariadb") == 0) {
 		const struct st_mysql_var *mv = st_mysql_var_find(name);
 		if (mv && mv->type == ST_MYSQL_SIZE && st_size_parse(text, n, ST_UNITS_MYSQL, 1, &i, NULL) == 0)
 			v = st_value_size(i);
 		else if (mv && mv->type == ST_MYSQL_DURATION && st_int_parse(text, n, &i, NULL) == 0)
 			v = st_value_duration(i * mv->unit_usec);
+		else if (mv && mv->type == ST_MYSQL_BOOL && (!strcasecmp(text, "on") || !strcasecmp(text, "true") ||
+		                                             !strcmp(text, "1") || !strcasecmp(text, "off") ||
+		                                             !strcasecmp(text, "false") || !strcmp(text, "0")))
+			v = st_value_bool(!strcasecmp(text, "on") || !strcasecmp(text, "true") || !strcmp(text, "1"));
 		else if (st_int_parse(text, n, &i, NULL) == 0)
 			v = st_value_int(i);
 		else
 			v = st_value_string(text);
 	} else if (st_int_parse(text, n, &i, NULL) == 0) {
 		v = st_value_int(i);
-	} else if (strcmp(kind, "postgresql") == 0 && n && isalpha((unsigned char)text[n - 1]) &&
-	           st_size_parse(text, n, ST_UNITS_PG, 1, &i, NULL) == 0) {
-		v = st_value_size(i);
-	} else if (strcmp(kind, "postgresql") == 0 && n && isalpha((unsigned char)text[n - 1]) &&
+	} else if (pg && n && isalpha((unsigned char)text[n - 1]) && st_size_parse(text, n, ST_UNITS_PG, 1, &i, NULL) == 0) {
+		v = st_value_size(i); /* TODO: type through st_pg_setting_value() once the PostgreSQL settings table lands */
+	} else if (pg && n && isalpha((unsigned char)text[n - 1]) &&
 	           st_duration_parse(text, n, ST_UNITS_PG, 1000, &i, NULL) == 0) {
 		v = st_value_duration(i);
 	} else if (strcmp(kind, "redis") == 0 && n && isalpha((unsigned char)text[n - 1]) &&
@@ -142,161 +439,372 @@ static struct st_value typed(struct st_ctx *ctx, const char *kind, const char *n
 	return v;
 }
 
+/* ---- commands --------------------------------------------------------- */
+
 struct token {
-	const char *text; /* arena */
-	size_t col;       /* offset in the scalar (single-line scalars), else 0 */
-	size_t len;
-	const yaml_node_t *node;
+	const char *text;         /* arena, unquoted */
+	size_t off;               /* offset of the word in the node's decoded value (0 for sequence items) */
+	const yaml_node_t *node;  /* the scalar holding the word */
+	int mappable;             /* offsets inside the word map to the file */
 };
 
-/* Splits a command like a shell (quotes, backslashes); tokens keep their offset in the scalar. */
-static size_t split_command(struct compose *c, const yaml_node_t *n, struct token *out, size_t max)
+struct tokens {
+	struct token *v;
+	size_t n, cap;
+};
+
+static void push_token(struct compose *c, struct tokens *t, struct token tok)
 {
-	size_t count = 0;
-	if (n->type == YAML_SEQUENCE_NODE) {
-		for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top && count < max; it++) {
-			yaml_node_t *e = node(c, *it);
-			const char *s = scalar(e);
-			if (s && count < max)
-				out[count++] = (struct token){.text = keep(c, s), .col = 0, .len = 0, .node = e};
+	if (t->n >= MAX_TOKENS)
+		return;
+	if (t->n == t->cap) {
+		size_t nc = t->cap ? t->cap * 2 : 32;
+		struct token *nv = st_arena_alloc(&c->ctx->arena, nc * sizeof(*nv));
+		if (!nv) {
+			c->ctx->oom = 1;
+			return;
 		}
-		return count;
+		if (t->n)
+			memcpy(nv, t->v, t->n * sizeof(*nv));
+		t->v = nv;
+		t->cap = nc;
 	}
-	const char *s = scalar(n);
-	if (!s)
-		return 0;
-	int exact = n->start_mark.line == n->end_mark.line; /* offsets map to columns on one line */
-	size_t quote = n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
-	                       n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE
-	                   ? 1
-	                   : 0;
+	t->v[t->n++] = tok;
+}
+
+/* Splits a string command like a shell (quotes, backslashes), or takes a list as it is. */
+static void split_command(struct compose *c, const yaml_node_t *n, struct tokens *out)
+{
+	if (n->type == YAML_SEQUENCE_NODE) {
+		for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+			yaml_node_t *e = node(c, *it);
+			struct text t = text_of(c, e);
+			if (t.s)
+				push_token(c, out, (struct token){.text = t.s, .off = 0, .node = e, .mappable = !t.changed});
+		}
+		return;
+	}
+	struct text t = text_of(c, n);
+	if (!t.s)
+		return;
+	const char *s = t.s;
 	size_t len = strlen(s), i = 0;
-	while (i < len && count < max) {
+	while (i < len) {
 		while (i < len && isspace((unsigned char)s[i]))
 			i++;
 		if (i >= len)
 			break;
 		struct st_buf b = {0};
 		size_t start = i;
+		int quoted = 0;
 		char q = 0;
 		while (i < len && (q || !isspace((unsigned char)s[i]))) {
 			char ch = s[i];
 			if (q) {
 				if (ch == q)
 					q = 0;
-				else if (ch == '\\' && q == '"' && i + 1 < len)
+				else if (ch == '\\' && q == '"' && i + 1 < len && strchr("\"\\$`", s[i + 1]))
 					st_buf_putc(&b, s[++i]);
 				else
 					st_buf_putc(&b, ch);
 			} else if (ch == '\'' || ch == '"') {
 				q = ch;
+				quoted = 1;
 			} else if (ch == '\\' && i + 1 < len) {
 				st_buf_putc(&b, s[++i]);
+				quoted = 1;
 			} else {
 				st_buf_putc(&b, ch);
 			}
 			i++;
 		}
-		out[count++] = (struct token){.text = st_arena_strdup(&c->ctx->arena, st_buf_cstr(&b)),
-		                              .col = exact ? start + quote : 0, .len = exact ? i - start : 0, .node = n};
+		const char *w = st_arena_strdup(&c->ctx->arena, st_buf_cstr(&b));
 		st_buf_free(&b);
+		if (!w) {
+			c->ctx->oom = 1;
+			return;
+		}
+		/* a quoted word's offsets are exact up to its first quote; keep it simple: map the unquoted ones */
+		push_token(c, out, (struct token){.text = w, .off = start, .node = n, .mappable = !t.changed && !quoted});
 	}
-	return count;
 }
 
-/* A flag value inside a token: its origin, pointing at the value when the scalar is on one line. */
-static struct st_origin flag_origin(struct compose *c, const struct token *t, size_t value_in_token, size_t value_len)
+/* The origin of value bytes [voff, voff+vlen) of a token; the token (or its scalar) when not mappable. */
+static struct st_origin token_origin(struct compose *c, const struct token *t, size_t voff, size_t vlen)
 {
-	if (t->len || t->node->type == YAML_SCALAR_NODE)
-		return at(c, t->node, t->col + value_in_token, value_len);
-	return at(c, t->node, 0, 0);
+	struct st_origin o = t->mappable ? at(c, t->node, t->off + voff, vlen) : at(c, t->node, t->off, 0);
+	o.detail = "command-line flag";
+	return o;
 }
 
-static void normalise_name(char *s, int mysql)
+struct service {
+	struct compose *c;
+	const char *name;
+	const yaml_node_t *node;
+	const char *kind;    /* from the image or the binary; NULL when unknown */
+	const char *version; /* major version from the image tag; NULL when unknown */
+	struct {
+		const char *target; /* container path */
+		const char *repo;   /* repository-relative host path */
+	} mounts[MAX_MOUNTS];
+	size_t n_mounts;
+};
+
+static void normalise_name(char *s, int dashes_to_underscores)
 {
 	for (; *s; s++) {
 		*s = (char)tolower((unsigned char)*s);
-		if (mysql && *s == '-')
+		if (dashes_to_underscores && *s == '-')
 			*s = '_';
 	}
 }
 
-/* postgres -c name=value / --name=value; mysqld --name=value / --skip-name; redis-server --name value */
-static void command_flags(struct compose *c, const char *svc, const char *kind, const yaml_node_t *cmd)
+static void flag_fact(struct service *sv, const char *kind, char *name, const char *value, const struct token *vt,
+                      size_t voff, size_t vlen)
 {
-	struct token tok[256];
-	size_t n = split_command(c, cmd, tok, 256);
-	int pg = strcmp(kind, "postgresql") == 0, my = strcmp(kind, "mysql") == 0 || strcmp(kind, "mariadb") == 0;
-	int redis = strcmp(kind, "redis") == 0;
-	for (size_t i = 0; i < n; i++) {
-		const char *t = tok[i].text;
-		const char *name = NULL, *value = NULL;
-		const struct token *vt = &tok[i];
-		size_t voff = 0;
-		if (pg && strcmp(t, "-c") == 0 && i + 1 < n) {
-			vt = &tok[++i];
-			const char *eq = strchr(vt->text, '=');
-			if (!eq)
+	struct compose *c = sv->c;
+	if (!name || !*name || !value)
+		return;
+	normalise_name(name, strcmp(kind, "redis") != 0); /* redis names keep their dashes (maxmemory-policy) */
+	struct st_origin o = vt ? token_origin(c, vt, voff, vlen) : at(c, sv->node, 0, 0);
+	/* config_file / defaults-file naming a file mounted from the repository: the fact is that repository file */
+	if (!strcmp(name, "config_file") || !strcmp(name, "defaults_file"))
+		for (size_t m = 0; m < sv->n_mounts; m++)
+			if (!strcmp(sv->mounts[m].target, value)) {
+				struct st_value pv = st_value_string(sv->mounts[m].repo);
+				o.detail = st_arena_printf(&c->ctx->arena, "command-line flag: %s, mounted from the repository", value);
+				fact(c, sv->name, "config_file", pv, &o, ST_LAYER_COMMAND);
+				return;
+			}
+	struct st_value v = typed(c->ctx, kind, name, value);
+	fact(c, sv->name, name, v, &o, ST_LAYER_COMMAND);
+}
+
+static void postgres_flags(struct service *sv, const char *kind, struct tokens *t, size_t i)
+{
+	struct compose *c = sv->c;
+	for (; i < t->n; i++) {
+		const struct token *tk = &t->v[i];
+		const char *w = tk->text;
+		if (w[0] != '-' || !w[1])
+			continue;
+		if (w[1] == 'c' || w[1] == '-') { /* -c name=value, -cname=value, --name=value */
+			const struct token *vt = tk;
+			size_t base = 2;
+			if (w[1] == 'c' && !w[2]) {
+				if (i + 1 >= t->n) {
+					struct st_origin o = token_origin(c, tk, 0, 0);
+					st_diag(c->ctx, ST_SEV_ERROR, &o, "-c requires a value: postgres refuses to start");
+					return;
+				}
+				vt = &t->v[++i];
+				base = 0;
+			}
+			const char *arg = vt->text + base;
+			const char *eq = strchr(arg, '=');
+			if (!eq) {
+				struct st_origin o = token_origin(c, vt, base, strlen(arg));
+				st_diag(c->ctx, ST_SEV_ERROR, &o, "%s%s requires a value (name=value): postgres refuses to start",
+				        w[1] == '-' ? "--" : "-c ", arg);
 				continue;
-			name = st_arena_strndup(&c->ctx->arena, vt->text, (size_t)(eq - vt->text));
-			value = eq + 1;
-			voff = (size_t)(eq + 1 - vt->text);
-		} else if ((pg || my) && strncmp(t, "--", 2) == 0 && strchr(t, '=')) {
-			const char *eq = strchr(t, '=');
-			name = st_arena_strndup(&c->ctx->arena, t + 2, (size_t)(eq - t - 2));
-			value = eq + 1;
-			voff = (size_t)(eq + 1 - t);
-		} else if (my && strncmp(t, "--skip-", 7) == 0 && !strchr(t, '=')) {
-			name = st_arena_strdup(&c->ctx->arena, t + 7);
-			value = "0";
-			voff = 0;
-		} else if (redis && strncmp(t, "--", 2) == 0 && i + 1 < n && strncmp(tok[i + 1].text, "--", 2) != 0) {
-			name = st_arena_strdup(&c->ctx->arena, t + 2);
-			vt = &tok[++i];
-			value = vt->text;
-		} else {
+			}
+			char *name = st_arena_strndup(&c->ctx->arena, arg, (size_t)(eq - arg));
+			size_t voff = base + (size_t)(eq + 1 - arg);
+			flag_fact(sv, kind, name, eq + 1, vt, voff, strlen(eq + 1));
 			continue;
 		}
-		if (!name || !*name)
-			continue;
-		char *nm = (char *)name;
-		normalise_name(nm, my);
-		struct st_origin o = flag_origin(c, vt, voff, vt->len ? vt->len - voff : 0);
-		o.detail = "command-line flag";
-		struct st_value v = typed(c->ctx, kind, nm, value);
-		fact(c, svc, nm, v, &o, ST_LAYER_COMMAND);
+		for (size_t k = 0; k < sizeof(pg_short) / sizeof(pg_short[0]); k++) {
+			if (w[1] != pg_short[k].opt)
+				continue;
+			char *name = st_arena_strdup(&c->ctx->arena, pg_short[k].setting);
+			if (pg_short[k].value) {
+				flag_fact(sv, kind, name, pg_short[k].value, tk, 0, strlen(w));
+			} else if (w[2]) {
+				flag_fact(sv, kind, name, w + 2, tk, 2, strlen(w + 2));
+			} else if (i + 1 < t->n) {
+				const struct token *vt = &t->v[++i];
+				flag_fact(sv, kind, name, vt->text, vt, 0, strlen(vt->text));
+			}
+			break;
+		}
 	}
 }
 
-static const char *image_kind(const char *image, char *version, size_t vlen)
+static void mysqld_flags(struct service *sv, const char *kind, struct tokens *t, size_t i)
 {
-	const char *slash = strrchr(image, '/');
-	const char *base = slash ? slash + 1 : image;
-	const char *colon = strchr(base, ':');
-	size_t bl = colon ? (size_t)(colon - base) : strlen(base);
-	version[0] = '\0';
-	if (colon) {
-		size_t k = 0;
-		for (const char *p = colon + 1; *p && (isdigit((unsigned char)*p) || *p == '.') && k + 1 < vlen; p++)
-			version[k++] = *p;
-		version[k] = '\0';
+	struct compose *c = sv->c;
+	for (; i < t->n; i++) {
+		const struct token *tk = &t->v[i];
+		const char *w = tk->text;
+		if (strncmp(w, "--", 2) != 0 || !w[2])
+			continue;
+		const char *arg = w + 2;
+		size_t pre = 2;
+		if (!strncmp(arg, "loose-", 6) || !strncmp(arg, "loose_", 6))
+			arg += 6, pre += 6;
+		const char *eq = strchr(arg, '=');
+		if (eq) {
+			char *name = st_arena_strndup(&c->ctx->arena, arg, (size_t)(eq - arg));
+			flag_fact(sv, kind, name, eq + 1, tk, pre + (size_t)(eq + 1 - arg), strlen(eq + 1));
+			continue;
+		}
+		char *name = st_arena_strdup(&c->ctx->arena, arg);
+		if (!name)
+			return;
+		normalise_name(name, 1);
+		/* my_getopt: an exact option name wins over the skip-/enable-/disable- prefixes (skip-name-resolve) */
+		const struct st_mysql_var *mv = st_mysql_var_find(name);
+		static const struct {
+			const char *prefix;
+			const char *value;
+		} bools[] = {{"skip-", "OFF"}, {"skip_", "OFF"}, {"disable-", "OFF"}, {"disable_", "OFF"},
+		             {"enable-", "ON"}, {"enable_", "ON"}};
+		int done = 0;
+		for (size_t b = 0; b < sizeof(bools) / sizeof(bools[0]) && !done && !mv; b++)
+			if (!strncmp(arg, bools[b].prefix, strlen(bools[b].prefix))) {
+				char *base = st_arena_strdup(&c->ctx->arena, arg + strlen(bools[b].prefix));
+				flag_fact(sv, kind, base, bools[b].value, tk, 0, strlen(w));
+				done = 1;
+			}
+		if (done)
+			continue;
+		/* my_getopt: a variable that takes an argument reads the next word when there is no '=' */
+		if (mv && mv->type != ST_MYSQL_BOOL && i + 1 < t->n && t->v[i + 1].text[0] != '-') {
+			const struct token *vt = &t->v[++i];
+			flag_fact(sv, kind, name, vt->text, vt, 0, strlen(vt->text));
+		} else if (!mv || mv->type == ST_MYSQL_BOOL) {
+			flag_fact(sv, kind, name, "ON", tk, 0, strlen(w));
+		}
 	}
-	for (size_t i = 0; i < sizeof(images) / sizeof(images[0]); i++)
-		if (strlen(images[i].image) == bl && strncmp(images[i].image, base, bl) == 0)
-			return images[i].kind;
-	return NULL;
 }
+
+static void redis_flags(struct service *sv, const char *kind, struct tokens *t, size_t i)
+{
+	struct compose *c = sv->c;
+	if (i < t->n && t->v[i].text[0] != '-') { /* redis-server /path/redis.conf */
+		const struct token *tk = &t->v[i];
+		for (size_t m = 0; m < sv->n_mounts; m++)
+			if (!strcmp(sv->mounts[m].target, tk->text)) {
+				struct st_origin o = token_origin(c, tk, 0, strlen(tk->text));
+				fact(c, sv->name, "config_file", st_value_string(sv->mounts[m].repo), &o, ST_LAYER_COMMAND);
+			}
+		i++;
+	}
+	for (; i < t->n; i++) {
+		const char *w = t->v[i].text;
+		if (strncmp(w, "--", 2) != 0 || !w[2])
+			continue;
+		char *name = st_arena_strdup(&c->ctx->arena, w + 2);
+		size_t first = i + 1, last = i;
+		while (last + 1 < t->n && strncmp(t->v[last + 1].text, "--", 2) != 0)
+			last++;
+		if (last < first)
+			continue; /* a flag without a value: redis-server refuses it */
+		struct st_buf b = {0};
+		for (size_t k = first; k <= last; k++)
+			st_buf_printf(&b, "%s%s", k > first ? " " : "", t->v[k].text);
+		const char *value = st_arena_strdup(&c->ctx->arena, st_buf_cstr(&b));
+		st_buf_free(&b);
+		const struct token *vt = &t->v[first];
+		flag_fact(sv, kind, name, value, vt, 0, first == last ? strlen(vt->text) : 0);
+		i = last;
+	}
+}
+
+/* entrypoint + command as one argument vector; the server's flags when it is a known server. */
+static void command_flags(struct service *sv)
+{
+	struct compose *c = sv->c;
+	yaml_node_t *ep = get(c, sv->node, "entrypoint"), *cmd = get(c, sv->node, "command");
+	if (!cmd && !ep)
+		return;
+	struct tokens t = {0};
+	if (ep)
+		split_command(c, ep, &t);
+	if (cmd)
+		split_command(c, cmd, &t);
+	size_t i = 0;
+	if (i < t.n && strstr(t.v[i].text, "docker-entrypoint"))
+		i++; /* the official images' entrypoint script runs the server with the rest */
+	const struct server *srv = NULL;
+	if (i < t.n) {
+		const char *b = strrchr(t.v[i].text, '/') ? strrchr(t.v[i].text, '/') + 1 : t.v[i].text;
+		for (size_t k = 0; k < sizeof(servers) / sizeof(servers[0]); k++)
+			if (!strcmp(servers[k].binary, b))
+				srv = &servers[k];
+	}
+	const char *kind = srv ? srv->kind : sv->kind;
+	if (srv) {
+		if (!sv->kind) { /* an image we do not know running a server we know */
+			struct st_origin o = token_origin(c, &t.v[i], 0, strlen(t.v[i].text));
+			o.detail = NULL;
+			fact(c, sv->name, "kind", st_value_string(srv->kind), &o, ST_LAYER_FILE);
+		}
+		i++;
+		if (sv->kind && strcmp(sv->kind, "mariadb") == 0 && !strcmp(kind, "mysql"))
+			kind = "mariadb"; /* mysqld in a MariaDB image */
+	} else if (!kind || i >= t.n || (t.v[i].text[0] != '-' && !(strcmp(kind, "redis") == 0 &&
+	                                                               strstr(t.v[i].text, ".conf")))) {
+		return; /* another program (a shell, a script): not the server's flags */
+	}
+	if (!strcmp(kind, "postgresql"))
+		postgres_flags(sv, kind, &t, i);
+	else if (!strcmp(kind, "mysql") || !strcmp(kind, "mariadb"))
+		mysqld_flags(sv, kind, &t, i);
+	else if (!strcmp(kind, "redis"))
+		redis_flags(sv, kind, &t, i);
+}
+
+/* ---- images ----------------------------------------------------------- */
+
+static void image_facts(struct service *sv)
+{
+	struct compose *c = sv->c;
+	yaml_node_t *img = get(c, sv->node, "image");
+	const char *image = str(c, img);
+	if (!image)
+		return;
+	struct st_origin o = at(c, img, 0, 0);
+	fact(c, sv->name, "image", st_value_string(image), &o, ST_LAYER_FILE);
+	size_t il = strcspn(image, "@"); /* a digest says nothing about the version */
+	const char *slash = NULL;
+	for (const char *p = image; p < image + il; p++)
+		if (*p == '/')
+			slash = p;
+	const char *base = slash ? slash + 1 : image;
+	size_t bl = strcspn(base, ":@");
+	const char *tag = base[bl] == ':' ? base + bl + 1 : NULL;
+	const struct image *im = NULL;
+	for (size_t i = 0; i < sizeof(images) / sizeof(images[0]); i++)
+		if (strlen(images[i].name) == bl && strncmp(images[i].name, base, bl) == 0)
+			im = &images[i];
+	if (!im)
+		return;
+	sv->kind = im->kind;
+	fact(c, sv->name, "kind", st_value_string(im->kind), &o, ST_LAYER_FILE);
+	if (!tag || !isdigit((unsigned char)*tag))
+		return; /* latest, alpine, a digest: version unknown */
+	size_t vl = 0, dots = 0;
+	size_t want = im->version == VERSION_MAJOR ? 0 : im->version == VERSION_MAJOR_MINOR ? 1 : 99;
+	while (tag + vl < image + il && (isdigit((unsigned char)tag[vl]) || tag[vl] == '.')) {
+		if (tag[vl] == '.' && (dots++ == want || !isdigit((unsigned char)tag[vl + 1])))
+			break;
+		vl++;
+	}
+	sv->version = st_arena_strndup(&c->ctx->arena, tag, vl);
+	if (sv->version)
+		fact(c, sv->name, "version", st_value_string(sv->version), &o, ST_LAYER_FILE);
+}
+
+/* ---- environment ------------------------------------------------------ */
 
 /* "./x/y" relative to the compose file's directory -> repository-relative path, or NULL outside the tree. */
 static const char *repo_path(struct compose *c, const char *p)
 {
-	if (p[0] == '/' || p[0] == '~' || p[0] == '$')
+	if (!p || !*p || p[0] == '/' || p[0] == '~' || p[0] == '$' || (isalpha((unsigned char)p[0]) && p[1] == ':'))
 		return NULL;
 	const char *full = *c->dir ? st_arena_printf(&c->ctx->arena, "%s/%s", c->dir, p) : p;
-	if (!full)
-		return NULL;
-	/* lexical normalisation of ./ and ../ */
-	char *out = st_arena_alloc(&c->ctx->arena, strlen(full) + 1);
+	char *out = full ? st_arena_alloc(&c->ctx->arena, strlen(full) + 1) : NULL;
 	if (!out)
 		return NULL;
 	size_t len = 0;
@@ -324,153 +832,402 @@ static const char *repo_path(struct compose *c, const char *p)
 	return out;
 }
 
-static void link_fact(struct compose *c, const char *what, const char *path, const char *svc, const yaml_node_t *n)
+static void env_value(struct service *sv, const char *key, size_t kl, const char *value, int secret,
+                      const struct st_origin *o)
 {
-	const char *name = st_arena_printf(&c->ctx->arena, "link.%s.%s", what, path);
-	struct st_origin o = at(c, n, 0, 0);
-	if (name)
-		st_fact_set(c->ctx, name, NULL, st_value_string(svc), &o, ST_LAYER_FILE);
+	struct compose *c = sv->c;
+	const char *k = st_arena_strndup(&c->ctx->arena, key, kl);
+	if (!k || !*k)
+		return;
+	struct st_value v = st_value_string(value);
+	v.secret = secret || st_secret_name(k, kl);
+	v.redacted = v.secret ? NULL : st_url_redact(c->ctx, value);
+	fact(c, sv->name, st_arena_printf(&c->ctx->arena, "env.%s", k), v, o, ST_LAYER_ENVIRONMENT);
 }
 
-static void service(struct compose *c, const char *svc, const yaml_node_t *s)
+/* env_file: the .env facts of each file (loaded in the ENV phase), in order; environment: wins over them. */
+static void env_files(struct service *sv)
 {
-	char version[32];
-	const char *kind = NULL;
-	yaml_node_t *img = get(c, s, "image");
-	if (scalar(img)) {
-		struct st_origin o = at(c, img, 0, 0);
-		fact(c, svc, "image", st_value_string(keep(c, scalar(img))), &o, ST_LAYER_FILE);
-		kind = image_kind(scalar(img), version, sizeof version);
-		if (kind) {
-			fact(c, svc, "kind", st_value_string(kind), &o, ST_LAYER_FILE);
-			if (*version)
-				fact(c, svc, "version", st_value_string(st_arena_strdup(&c->ctx->arena, version)), &o, ST_LAYER_FILE);
+	struct compose *c = sv->c;
+	yaml_node_t *ef = get(c, sv->node, "env_file");
+	if (!ef)
+		return;
+	size_t count = ef->type == YAML_SEQUENCE_NODE ? (size_t)(ef->data.sequence.items.top - ef->data.sequence.items.start) : 1;
+	for (size_t k = 0; k < count; k++) {
+		yaml_node_t *e = ef->type == YAML_SEQUENCE_NODE ? node(c, ef->data.sequence.items.start[k]) : ef;
+		yaml_node_t *pn = e && e->type == YAML_MAPPING_NODE ? get(c, e, "path") : e;
+		const char *p = str(c, pn);
+		const char *rp = repo_path(c, p);
+		if (!pn || !p)
+			continue;
+		struct st_origin eo = at(c, pn, 0, 0);
+		if (!rp) {
+			st_diag(c->ctx, ST_SEV_INFO, &eo, "env_file %s is outside the audited tree: not read", p);
+			continue;
+		}
+		const char *prefix = st_arena_printf(&c->ctx->arena, "env.%s.", rp);
+		size_t pl = prefix ? strlen(prefix) : 0;
+		size_t n_all = 0, found = 0;
+		const struct st_fact_entry **all = prefix ? st_fact_sorted(c->ctx, &n_all) : NULL;
+		for (size_t i = 0; all && i < n_all; i++) {
+			const char *name = all[i]->name;
+			if (strncmp(name, prefix, pl) != 0 || strchr(name + pl, '.'))
+				continue;
+			const struct st_fact *f = all[i]->chain[all[i]->n - 1];
+			found++;
+			struct st_value v = f->value;
+			v.secret |= st_secret_name(name + pl, strlen(name + pl));
+			const char *fn = st_arena_printf(&c->ctx->arena, "env.%s", name + pl);
+			if (fn)
+				fact(c, sv->name, fn, v, &f->origin, ST_LAYER_ENVIRONMENT);
+		}
+		if (!found) {
+			struct stat st;
+			const char *full = st_arena_printf(&c->ctx->arena, "%s/%s", c->ctx->root ? c->ctx->root : ".", rp);
+			if (full && stat(full, &st) != 0)
+				st_diag(c->ctx, ST_SEV_WARNING, &eo, "env_file %s does not exist: compose refuses to start", rp);
 		}
 	}
-	yaml_node_t *cmd = get(c, s, "command");
-	if (cmd && kind)
-		command_flags(c, svc, kind, cmd);
-	yaml_node_t *env = get(c, s, "environment");
+}
+
+static void environment(struct service *sv)
+{
+	struct compose *c = sv->c;
+	env_files(sv);
+	yaml_node_t *env = get(c, sv->node, "environment");
 	if (env && env->type == YAML_MAPPING_NODE) {
-		for (yaml_node_pair_t *p = env->data.mapping.pairs.start; p < env->data.mapping.pairs.top; p++) {
-			const char *k = scalar(node(c, p->key));
-			yaml_node_t *vn = node(c, p->value);
-			if (!k || !scalar(vn))
+		struct pair *p;
+		size_t n = pairs(c, env, &p);
+		for (size_t i = 0; i < n; i++) {
+			if (!p[i].value || p[i].value->type != YAML_SCALAR_NODE)
 				continue;
-			struct st_value v = st_value_string(keep(c, scalar(vn)));
-			v.secret = st_secret_name(k, strlen(k));
-			v.redacted = st_url_redact(c->ctx, scalar(vn));
-			struct st_origin o = at(c, vn, 0, 0);
-			fact(c, svc, st_arena_printf(&c->ctx->arena, "env.%s", k), v, &o, ST_LAYER_ENVIRONMENT);
+			if (p[i].value->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !strcmp(raw_scalar(p[i].value), "") &&
+			    p[i].value->start_mark.index == p[i].value->end_mark.index)
+				continue; /* KEY: with no value passes the shell's variable, unknown here */
+			struct text t = text_of(c, p[i].value);
+			struct st_origin o = at(c, p[i].value, 0, 0);
+			if (t.s)
+				env_value(sv, p[i].key, strlen(p[i].key), t.s, t.secret, &o);
 		}
 	} else if (env && env->type == YAML_SEQUENCE_NODE) {
 		for (yaml_node_item_t *it = env->data.sequence.items.start; it < env->data.sequence.items.top; it++) {
 			yaml_node_t *e = node(c, *it);
-			const char *kv = scalar(e);
-			const char *eq = kv ? strchr(kv, '=') : NULL;
+			struct text t = text_of(c, e);
+			const char *eq = t.s ? strchr(t.s, '=') : NULL;
 			if (!eq)
-				continue;
-			const char *k = st_arena_strndup(&c->ctx->arena, kv, (size_t)(eq - kv));
-			struct st_value v = st_value_string(keep(c, eq + 1));
-			v.secret = st_secret_name(k, strlen(k));
-			v.redacted = st_url_redact(c->ctx, eq + 1);
-			struct st_origin o = at(c, e, 0, 0);
-			fact(c, svc, st_arena_printf(&c->ctx->arena, "env.%s", k), v, &o, ST_LAYER_ENVIRONMENT);
+				continue; /* - KEY alone passes the shell's variable */
+			size_t kl = (size_t)(eq - t.s);
+			struct st_origin o = t.changed ? at(c, e, 0, 0) : at(c, e, kl + 1, strlen(eq + 1));
+			if (!*(eq + 1) && t.changed)
+				o = at(c, e, 0, 0);
+			env_value(sv, t.s, kl, eq + 1, t.secret, &o);
 		}
-	}
-	yaml_node_t *deploy = get(c, s, "deploy");
-	yaml_node_t *rep = get(c, deploy, "replicas");
-	if (!rep)
-		rep = get(c, s, "scale");
-	int64_t n;
-	if (scalar(rep) && st_int_parse(scalar(rep), strlen(scalar(rep)), &n, NULL) == 0) {
-		struct st_origin o = at(c, rep, 0, 0);
-		fact(c, svc, "replicas", st_value_int(n), &o, ST_LAYER_FILE);
-	}
-	yaml_node_t *limits = get(c, get(c, deploy, "resources"), "limits");
-	yaml_node_t *mem = get(c, limits, "memory");
-	if (!mem)
-		mem = get(c, s, "mem_limit");
-	if (scalar(mem) && st_size_parse(scalar(mem), strlen(scalar(mem)), ST_UNITS_ANY, 1, &n, NULL) == 0) {
-		struct st_origin o = at(c, mem, 0, 0);
-		struct st_value v = st_value_size(n);
-		v.text = keep(c, scalar(mem));
-		fact(c, svc, "limits.memory", v, &o, ST_LAYER_FILE);
-	}
-	yaml_node_t *cpus = get(c, limits, "cpus");
-	if (!cpus)
-		cpus = get(c, s, "cpus");
-	if (scalar(cpus)) {
-		char *end;
-		double r = strtod(scalar(cpus), &end);
-		struct st_origin o = at(c, cpus, 0, 0);
-		if (end != scalar(cpus) && *end == '\0')
-			fact(c, svc, "limits.cpus", st_value_real(r), &o, ST_LAYER_FILE);
-	}
-	yaml_node_t *ports = get(c, s, "ports");
-	if (ports && ports->type == YAML_SEQUENCE_NODE) {
-		int k = 0;
-		for (yaml_node_item_t *it = ports->data.sequence.items.start; it < ports->data.sequence.items.top; it++, k++) {
-			yaml_node_t *e = node(c, *it);
-			const char *p = scalar(e);
-			struct st_origin o = at(c, e, 0, 0);
-			int64_t pub = -1, tgt = -1;
-			if (p) { /* [ip:]published:target[/proto], or target alone */
-				const char *last = strrchr(p, ':');
-				const char *tt = last ? last + 1 : p;
-				tgt = strtoll(tt, NULL, 10);
-				if (last) {
-					const char *prev = last;
-					while (prev > p && prev[-1] != ':')
-						prev--;
-					pub = strtoll(prev, NULL, 10);
-				}
-			} else if (e->type == YAML_MAPPING_NODE) {
-				const char *ts = scalar(get(c, e, "target")), *ps = scalar(get(c, e, "published"));
-				tgt = ts ? strtoll(ts, NULL, 10) : -1;
-				pub = ps ? strtoll(ps, NULL, 10) : -1;
-			}
-			if (tgt > 0)
-				fact(c, svc, st_arena_printf(&c->ctx->arena, "ports.%d.target", k), st_value_int(tgt), &o, ST_LAYER_FILE);
-			if (pub > 0)
-				fact(c, svc, st_arena_printf(&c->ctx->arena, "ports.%d.published", k), st_value_int(pub), &o,
-				     ST_LAYER_FILE);
-		}
-	}
-	yaml_node_t *vols = get(c, s, "volumes");
-	if (vols && vols->type == YAML_SEQUENCE_NODE) {
-		for (yaml_node_item_t *it = vols->data.sequence.items.start; it < vols->data.sequence.items.top; it++) {
-			yaml_node_t *e = node(c, *it);
-			const char *v = scalar(e);
-			const char *src = v;
-			size_t sl = 0;
-			if (v) {
-				const char *colon = strchr(v, ':');
-				sl = colon ? (size_t)(colon - v) : 0;
-			} else if (e->type == YAML_MAPPING_NODE && scalar(get(c, e, "source"))) {
-				src = scalar(get(c, e, "source"));
-				sl = strlen(src);
-			}
-			if (!src || !sl || (src[0] != '.' && src[0] != '/'))
-				continue; /* named volumes */
-			const char *rp = repo_path(c, st_arena_strndup(&c->ctx->arena, src, sl));
-			if (rp && *rp)
-				link_fact(c, "config", rp, svc, e);
-		}
-	}
-	yaml_node_t *build = get(c, s, "build");
-	const char *ctxdir = scalar(build) ? scalar(build) : scalar(get(c, build, "context"));
-	if (ctxdir) {
-		const char *rp = repo_path(c, ctxdir);
-		/* applications are named by their top directory ("app" for the repository root) */
-		const char *app = rp && *rp ? st_arena_strndup(&c->ctx->arena, rp, strcspn(rp, "/")) : "app";
-		if (app)
-			link_fact(c, "app", app, svc, build);
 	}
 }
 
+/* ---- deploy, ports, volumes, links -------------------------------------- */
+
+static int parse_uint(const char *s, size_t n, int64_t *out)
+{
+	return n && st_int_parse(s, n, out, NULL) == 0 && *out >= 0 ? 0 : -1;
+}
+
+static void deploy(struct service *sv)
+{
+	struct compose *c = sv->c;
+	yaml_node_t *dep = get(c, sv->node, "deploy");
+	yaml_node_t *rep = get(c, dep, "replicas");
+	if (!rep)
+		rep = get(c, sv->node, "scale");
+	int64_t n;
+	const char *rs = str(c, rep);
+	if (rs && parse_uint(rs, strlen(rs), &n) == 0) {
+		struct st_origin o = at(c, rep, 0, 0);
+		fact(c, sv->name, "replicas", st_value_int(n), &o, ST_LAYER_FILE);
+	} else {
+		if (rs) {
+			struct st_origin o = at(c, rep, 0, 0);
+			st_diag(c->ctx, ST_SEV_ERROR, &o, "replicas: '%s' is not a whole number", rs);
+		}
+		struct st_origin o = {.kind = ST_ORIGIN_DEFAULT, .detail = "compose default: one container per service"};
+		fact(c, sv->name, "replicas", st_value_int(1), &o, ST_LAYER_DEFAULT);
+	}
+	yaml_node_t *limits = get(c, get(c, dep, "resources"), "limits");
+	yaml_node_t *mem = get(c, limits, "memory");
+	if (!mem)
+		mem = get(c, sv->node, "mem_limit");
+	const char *ms = str(c, mem);
+	if (ms) {
+		struct st_origin o = at(c, mem, 0, 0);
+		if (st_size_parse(ms, strlen(ms), ST_UNITS_ANY, 1, &n, NULL) == 0) {
+			struct st_value v = st_value_size(n);
+			v.text = ms;
+			fact(c, sv->name, "limits.memory", v, &o, ST_LAYER_FILE);
+		} else {
+			st_diag(c->ctx, ST_SEV_ERROR, &o, "memory limit: '%s' is not a size", ms);
+		}
+	}
+	yaml_node_t *cpus = get(c, limits, "cpus");
+	if (!cpus)
+		cpus = get(c, sv->node, "cpus");
+	const char *cs = str(c, cpus);
+	if (cs) {
+		char *end;
+		double r = strtod(cs, &end);
+		struct st_origin o = at(c, cpus, 0, 0);
+		if (end != cs && *end == '\0' && r >= 0) {
+			struct st_value v = st_value_real(r);
+			v.text = cs;
+			fact(c, sv->name, "limits.cpus", v, &o, ST_LAYER_FILE);
+		} else {
+			st_diag(c->ctx, ST_SEV_ERROR, &o, "cpus: '%s' is not a number", cs);
+		}
+	}
+	static const char *const names[] = {"container_name", "hostname", NULL};
+	for (const char *const *k = names; *k; k++) {
+		yaml_node_t *v = get(c, sv->node, *k);
+		const char *s = str(c, v);
+		if (s) {
+			struct st_origin o = at(c, v, 0, 0);
+			fact(c, sv->name, *k, st_value_string(s), &o, ST_LAYER_FILE);
+		}
+	}
+}
+
+static int port_range(const char *s, size_t n, int64_t *lo, int64_t *hi)
+{
+	const char *dash = memchr(s, '-', n);
+	if (!dash)
+		return parse_uint(s, n, lo) == 0 && *lo <= 65535 ? (*hi = *lo, 0) : -1;
+	if (parse_uint(s, (size_t)(dash - s), lo) < 0 || parse_uint(dash + 1, n - (size_t)(dash + 1 - s), hi) < 0 ||
+	    *lo > *hi || *hi > 65535)
+		return -1;
+	return 0;
+}
+
+static void port_facts(struct service *sv, int *k, int64_t pub_lo, int64_t pub_hi, int64_t tgt_lo, int64_t tgt_hi,
+                       const char *proto, const char *host_ip, const struct st_origin *o)
+{
+	struct compose *c = sv->c;
+	for (int64_t t = tgt_lo, p = pub_lo; t <= tgt_hi && t - tgt_lo < MAX_PORT_RANGE; t++, p++) {
+		const char *pre = st_arena_printf(&c->ctx->arena, "ports.%d", (*k)++);
+		if (!pre)
+			return;
+		fact(c, sv->name, st_arena_printf(&c->ctx->arena, "%s.target", pre), st_value_int(t), o, ST_LAYER_FILE);
+		/* a single published port for a range of targets is compose's "pick one of" form: keep the first */
+		if (pub_lo > 0 && p <= pub_hi)
+			fact(c, sv->name, st_arena_printf(&c->ctx->arena, "%s.published", pre), st_value_int(p), o, ST_LAYER_FILE);
+		if (proto && strcmp(proto, "tcp") != 0)
+			fact(c, sv->name, st_arena_printf(&c->ctx->arena, "%s.protocol", pre), st_value_string(proto), o,
+			     ST_LAYER_FILE);
+		if (host_ip && *host_ip)
+			fact(c, sv->name, st_arena_printf(&c->ctx->arena, "%s.host_ip", pre), st_value_string(host_ip), o,
+			     ST_LAYER_FILE);
+	}
+}
+
+static void ports(struct service *sv)
+{
+	struct compose *c = sv->c;
+	yaml_node_t *ps = get(c, sv->node, "ports");
+	int k = 0;
+	if (ps && ps->type == YAML_SEQUENCE_NODE) {
+		for (yaml_node_item_t *it = ps->data.sequence.items.start; it < ps->data.sequence.items.top; it++) {
+			yaml_node_t *e = node(c, *it);
+			struct st_origin o = at(c, e, 0, 0);
+			if (e && e->type == YAML_MAPPING_NODE) { /* long syntax */
+				const char *ts = str(c, get(c, e, "target")), *pbs = str(c, get(c, e, "published"));
+				int64_t tl, th, pl = 0, ph = 0;
+				if (!ts || port_range(ts, strlen(ts), &tl, &th) < 0) {
+					st_diag(c->ctx, ST_SEV_ERROR, &o, "ports: a long-syntax entry needs a numeric target");
+					continue;
+				}
+				if (pbs && port_range(pbs, strlen(pbs), &pl, &ph) < 0)
+					pl = ph = 0;
+				port_facts(sv, &k, pl, ph, tl, th, str(c, get(c, e, "protocol")), str(c, get(c, e, "host_ip")), &o);
+				continue;
+			}
+			const char *p = str(c, e);
+			if (!p)
+				continue;
+			/* [host_ip:][published[-range]:]target[-range][/protocol]; host_ip may be [v6] */
+			const char *slash = strchr(p, '/');
+			size_t n = slash ? (size_t)(slash - p) : strlen(p);
+			const char *ip = NULL;
+			size_t ipl = 0;
+			const char *rest = p;
+			if (p[0] == '[') {
+				const char *rb = memchr(p, ']', n);
+				if (rb && rb[1] == ':') {
+					ip = p + 1, ipl = (size_t)(rb - p - 1);
+					rest = rb + 2;
+				}
+			}
+			size_t rn = n - (size_t)(rest - p);
+			const char *last = NULL, *prev = NULL;
+			for (const char *q = rest; q < rest + rn; q++)
+				if (*q == ':')
+					prev = last, last = q;
+			if (!ip && prev)
+				ip = rest, ipl = (size_t)(prev - rest);
+			const char *pub = last ? (prev ? prev + 1 : rest) : NULL;
+			size_t publ = last ? (size_t)(last - pub) : 0;
+			const char *tgt = last ? last + 1 : rest;
+			size_t tgtl = (size_t)(rest + rn - tgt);
+			int64_t tl, th, pl = 0, ph = 0;
+			if (port_range(tgt, tgtl, &tl, &th) < 0 || (publ && port_range(pub, publ, &pl, &ph) < 0)) {
+				st_diag(c->ctx, ST_SEV_ERROR, &o, "ports: '%s' is not a port mapping", p);
+				continue;
+			}
+			port_facts(sv, &k, pl, ph, tl, th, slash ? slash + 1 : NULL,
+			           ip ? st_arena_strndup(&c->ctx->arena, ip, ipl) : NULL, &o);
+		}
+	}
+	yaml_node_t *ex = get(c, sv->node, "expose");
+	if (ex && ex->type == YAML_SEQUENCE_NODE) {
+		int x = 0;
+		for (yaml_node_item_t *it = ex->data.sequence.items.start; it < ex->data.sequence.items.top; it++) {
+			yaml_node_t *e = node(c, *it);
+			const char *s = str(c, e);
+			int64_t lo, hi;
+			if (!s || port_range(s, strcspn(s, "/"), &lo, &hi) < 0)
+				continue;
+			struct st_origin o = at(c, e, 0, 0);
+			for (int64_t v = lo; v <= hi && v - lo < MAX_PORT_RANGE; v++)
+				fact(c, sv->name, st_arena_printf(&c->ctx->arena, "expose.%d", x++), st_value_int(v), &o, ST_LAYER_FILE);
+		}
+	}
+	yaml_node_t *dep = get(c, sv->node, "depends_on");
+	int d = 0;
+	if (dep && dep->type == YAML_SEQUENCE_NODE) {
+		for (yaml_node_item_t *it = dep->data.sequence.items.start; it < dep->data.sequence.items.top; it++) {
+			yaml_node_t *e = node(c, *it);
+			const char *s = str(c, e);
+			struct st_origin o = e ? at(c, e, 0, 0) : at(c, dep, 0, 0);
+			if (s)
+				fact(c, sv->name, st_arena_printf(&c->ctx->arena, "depends_on.%d", d++), st_value_string(s), &o,
+				     ST_LAYER_FILE);
+		}
+	} else if (dep && dep->type == YAML_MAPPING_NODE) {
+		struct pair *p;
+		size_t n = pairs(c, dep, &p);
+		for (size_t i = 0; i < n; i++) {
+			struct st_origin o = at(c, p[i].key_node, 0, 0);
+			fact(c, sv->name, st_arena_printf(&c->ctx->arena, "depends_on.%d", d++),
+			     st_value_string(st_arena_strdup(&c->ctx->arena, p[i].key)), &o, ST_LAYER_FILE);
+		}
+	}
+}
+
+static void link_fact(struct compose *c, const char *what, const char *path, const char *svc, const yaml_node_t *n)
+{
+	const char *name = st_arena_printf(&c->ctx->arena, "link.%s.%s", what, path);
+	struct st_origin o = at(c, n, 0, 0);
+	if (!name || !st_fact_set(c->ctx, name, NULL, st_value_string(svc), &o, ST_LAYER_FILE))
+		c->ctx->oom = 1;
+}
+
+/* Container directories whose files configure the server or initialise the database. */
+static int config_dir_target(const char *t)
+{
+	static const char *const dirs[] = {"/etc/mysql/conf.d", "/etc/mysql/mariadb.conf.d", "/etc/mysql/mysql.conf.d",
+	                                   "/docker-entrypoint-initdb.d", "/etc/postgresql", "/etc/pgbouncer",
+	                                   "/usr/local/etc/redis", NULL};
+	size_t n = strlen(t);
+	while (n > 1 && t[n - 1] == '/')
+		n--;
+	for (const char *const *d = dirs; *d; d++)
+		if (strlen(*d) == n && strncmp(*d, t, n) == 0)
+			return 1;
+	return 0;
+}
+
+static void volumes(struct service *sv)
+{
+	struct compose *c = sv->c;
+	yaml_node_t *vols = get(c, sv->node, "volumes");
+	if (!vols || vols->type != YAML_SEQUENCE_NODE)
+		return;
+	for (yaml_node_item_t *it = vols->data.sequence.items.start; it < vols->data.sequence.items.top; it++) {
+		yaml_node_t *e = node(c, *it);
+		const char *src = NULL, *target = NULL;
+		if (e && e->type == YAML_MAPPING_NODE) {
+			const char *type = str(c, get(c, e, "type"));
+			if (type && strcmp(type, "bind") != 0)
+				continue;
+			src = str(c, get(c, e, "source"));
+			target = str(c, get(c, e, "target"));
+		} else {
+			const char *v = str(c, e);
+			const char *colon = v ? strchr(v, ':') : NULL;
+			if (!colon)
+				continue; /* an anonymous volume */
+			src = st_arena_strndup(&c->ctx->arena, v, (size_t)(colon - v));
+			target = st_arena_strndup(&c->ctx->arena, colon + 1, strcspn(colon + 1, ":"));
+		}
+		if (!src || !target || (src[0] != '.' && src[0] != '/' && src[0] != '~'))
+			continue; /* named volumes */
+		const char *rp = repo_path(c, src);
+		if (!rp || !*rp)
+			continue;
+		struct stat st;
+		const char *full = st_arena_printf(&c->ctx->arena, "%s/%s", c->ctx->root ? c->ctx->root : ".", rp);
+		int is_dir = full && stat(full, &st) == 0 && S_ISDIR(st.st_mode);
+		if (is_dir) {
+			if (config_dir_target(target))
+				link_fact(c, "configdir", rp, sv->name, e);
+		} else {
+			link_fact(c, "config", rp, sv->name, e);
+		}
+		if (sv->n_mounts < MAX_MOUNTS)
+			sv->mounts[sv->n_mounts].target = target, sv->mounts[sv->n_mounts++].repo = rp;
+	}
+}
+
+static void build_link(struct service *sv)
+{
+	struct compose *c = sv->c;
+	yaml_node_t *build = get(c, sv->node, "build");
+	const char *ctxdir = build && build->type == YAML_SCALAR_NODE ? str(c, build) : str(c, get(c, build, "context"));
+	if (!ctxdir)
+		return;
+	const char *rp = repo_path(c, ctxdir);
+	/* applications are named by their top directory ("app" for the repository root) */
+	const char *app = rp && *rp ? st_arena_strndup(&c->ctx->arena, rp, strcspn(rp, "/")) : "app";
+	if (app)
+		link_fact(c, "app", app, sv->name, build);
+}
+
+static void service(struct compose *c, const char *name, const yaml_node_t *node)
+{
+	struct service *sv = st_arena_alloc(&c->ctx->arena, sizeof(*sv));
+	if (!sv) {
+		c->ctx->oom = 1;
+		return;
+	}
+	sv->c = c;
+	sv->name = st_arena_strdup(&c->ctx->arena, name); /* the YAML document is freed after the load */
+	if (!sv->name) {
+		c->ctx->oom = 1;
+		return;
+	}
+	sv->node = node;
+	image_facts(sv);
+	volumes(sv); /* before the flags: config_file is matched against the mounts */
+	command_flags(sv);
+	environment(sv);
+	deploy(sv);
+	ports(sv);
+	build_link(sv);
+}
+
+/* ---- entry points ----------------------------------------------------- */
+
 enum st_match st_compose_match(const char *path, const char *name, const char *head, size_t head_len)
 {
+	(void)path;
+	(void)head;
+	(void)head_len;
 	size_t n = strlen(name);
 	int yml = (n > 4 && strcmp(name + n - 4, ".yml") == 0) || (n > 5 && strcmp(name + n - 5, ".yaml") == 0);
 	if (!yml)
@@ -478,8 +1235,6 @@ enum st_match st_compose_match(const char *path, const char *name, const char *h
 	return strncmp(name, "docker-compose", 14) == 0 || strncmp(name, "compose", 7) == 0 ? ST_MATCH_YES : ST_MATCH_NO;
 }
 
-/* docker-compose.yml (+ .override) is what `docker compose up` merges; another compose file beside it
- * (docker-compose.production.yml) is an alternative used with -f, not a layer on top. */
 static int is_default_name(const char *name)
 {
 	static const char *const names[] = {"docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml",
@@ -504,15 +1259,16 @@ static int default_beside(struct st_ctx *ctx, const char *dir)
 
 int st_compose_load(struct st_ctx *ctx, const struct st_file *f)
 {
-	{
-		const char *sl = strrchr(f->path, '/');
-		const char *dir = sl ? st_arena_strndup(&ctx->arena, f->path, (size_t)(sl - f->path)) : "";
-		if (!is_default_name(f->name) && dir && default_beside(ctx, dir)) {
-			struct st_origin o = st_origin_file(f->path, 0, 0);
-			st_diag(ctx, ST_SEV_INFO, &o,
-			        "not merged: an alternative to the docker-compose.yml beside it (docker compose -f)");
-			return 0;
-		}
+	const char *sl = strrchr(f->path, '/');
+	const char *dir = sl ? st_arena_strndup(&ctx->arena, f->path, (size_t)(sl - f->path)) : "";
+	if (!dir) {
+		ctx->oom = 1;
+		return -1;
+	}
+	if (!is_default_name(f->name) && default_beside(ctx, dir)) {
+		struct st_origin o = st_origin_file(f->path, 0, 0);
+		st_diag(ctx, ST_SEV_INFO, &o, "not merged: an alternative to the docker-compose.yml beside it (docker compose -f)");
+		return 0;
 	}
 	yaml_parser_t parser;
 	yaml_document_t doc;
@@ -521,28 +1277,43 @@ int st_compose_load(struct st_ctx *ctx, const struct st_file *f)
 		return -1;
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)f->data, f->size);
-	int rc = 0;
 	if (!yaml_parser_load(&parser, &doc)) {
 		struct st_origin o = st_origin_file(f->path, (unsigned)parser.problem_mark.line + 1,
 		                                    (unsigned)parser.problem_mark.column + 1);
-		st_diag(ctx, ST_SEV_ERROR, &o, "invalid YAML: %s", parser.problem ? parser.problem : "syntax error");
+		if (parser.error == YAML_MEMORY_ERROR)
+			ctx->oom = 1;
+		st_diag(ctx, ST_SEV_ERROR, &o, "invalid YAML: %s%s%s", parser.problem ? parser.problem : "syntax error",
+		        parser.context ? " " : "", parser.context ? parser.context : "");
 		yaml_parser_delete(&parser);
 		return -1;
 	}
-	const char *slash = strrchr(f->path, '/');
-	struct compose c = {.ctx = ctx, .f = f, .doc = &doc,
-	                    .dir = slash ? st_arena_strndup(&ctx->arena, f->path, (size_t)(slash - f->path)) : ""};
+	struct compose c = {.ctx = ctx, .f = f, .doc = &doc, .dir = dir};
+	c.dotenv = *dir ? st_arena_printf(&ctx->arena, "env.%s/.env.", dir) : "env..env.";
+	int rc = 0;
 	yaml_node_t *root = yaml_document_get_root_node(&doc);
-	yaml_node_t *services = root ? get(&c, root, "services") : NULL;
-	if (root && root->type != YAML_MAPPING_NODE) {
+	if (!c.dotenv) {
+		ctx->oom = 1;
+		rc = -1;
+	} else if (root && root->type != YAML_MAPPING_NODE) {
 		struct st_origin o = at(&c, root, 0, 0);
 		rc = st_diag(ctx, ST_SEV_ERROR, &o, "a compose file must be a mapping");
-	} else if (services && services->type == YAML_MAPPING_NODE) {
-		for (yaml_node_pair_t *p = services->data.mapping.pairs.start; p < services->data.mapping.pairs.top; p++) {
-			const char *name = scalar(node(&c, p->key));
-			yaml_node_t *s = node(&c, p->value);
-			if (name && s && s->type == YAML_MAPPING_NODE)
-				service(&c, st_arena_strdup(&ctx->arena, name), s);
+	} else if (root) {
+		yaml_node_t *services = get(&c, root, "services");
+		struct pair *p;
+		size_t n = services && services->type == YAML_MAPPING_NODE ? pairs(&c, services, &p) : 0;
+		for (size_t i = 0; i < n; i++)
+			if (p[i].value && p[i].value->type == YAML_MAPPING_NODE)
+				service(&c, p[i].key, p[i].value);
+		/* a second document: compose reads only the first */
+		yaml_document_t more;
+		if (yaml_parser_load(&parser, &more)) {
+			yaml_node_t *r2 = yaml_document_get_root_node(&more);
+			if (r2) {
+				struct st_origin o = st_origin_file(f->path, (unsigned)r2->start_mark.line + 1,
+				                                    (unsigned)r2->start_mark.column + 1);
+				st_diag(ctx, ST_SEV_WARNING, &o, "a second YAML document: docker compose reads only the first");
+			}
+			yaml_document_delete(&more);
 		}
 	}
 	yaml_document_delete(&doc);

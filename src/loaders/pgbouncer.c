@@ -441,6 +441,13 @@ static void set_entry(struct pgb *p, struct pgb_file *pf, const char *what, cons
 			return;
 		}
 	}
+	/* loader.c adds the entry only when the whole string parses: facts wait until the end */
+	struct pending {
+		const char *name;
+		struct st_value v;
+		struct st_origin o;
+	} *pend = NULL;
+	size_t n_pend = 0, cap_pend = 0;
 	size_t i = 0, n = strlen(cs);
 	while (i < n) {
 		while (i < n && isspace((unsigned char)cs[i]))
@@ -546,11 +553,24 @@ static void set_entry(struct pgb *p, struct pgb_file *pf, const char *what, cons
 		if (!clean)
 			report(p, pf, ST_SEV_WARNING, coff + vs, "%s: PgBouncer reads '%s' as %lld (atoi)", key, val,
 			       (long long)v.i);
-		const char *fname = st_arena_printf(&ctx->arena, "%s.%s.%s", what[0] == 'd' ? "databases" : what[0] == 'u' ? "users" : "peers",
-		                                    name, key);
-		if (fname)
-			fact(p, fname, v, &o);
+		if (n_pend == cap_pend) {
+			size_t nc = cap_pend ? cap_pend * 2 : 8;
+			struct pending *np = st_arena_alloc(&ctx->arena, nc * sizeof(*np));
+			if (!np) {
+				ctx->oom = 1;
+				return;
+			}
+			if (n_pend)
+				memcpy(np, pend, n_pend * sizeof(*np));
+			pend = np;
+			cap_pend = nc;
+		}
+		const char *group = what[0] == 'd' ? "databases" : what[0] == 'u' ? "users" : "peers";
+		pend[n_pend++] = (struct pending){st_arena_printf(&ctx->arena, "%s.%s.%s", group, name, key), v, o};
 	}
+	for (size_t k = 0; k < n_pend; k++)
+		if (pend[k].name)
+			fact(p, pend[k].name, pend[k].v, &pend[k].o);
 }
 
 static void parse_file(struct pgb *p, struct pgb_file *pf);
@@ -641,7 +661,6 @@ static void parse_file(struct pgb *p, struct pgb_file *pf)
 					p->main_seen = 1;
 				if (p->kind_needed) {
 					struct st_origin o = origin_at(pf, i, e + 1 - i);
-					o.detail = "pgbouncer.ini";
 					fact(p, "kind", st_value_string("pgbouncer"), &o);
 					p->kind_needed = 0;
 				}

@@ -158,6 +158,7 @@ static void test_errors(void)
 	const struct st_fact *f = get(&ctx, "pgbouncer.listen_port");
 	ok(f && f->value.i == 7000, "the rest of the file still loads");
 	ok(!get(&ctx, "pgbouncer.default_pool_size"), "an invalid value makes no fact");
+	ok(!get(&ctx, "pgbouncer.databases.a.host"), "a database whose string fails is not added at all");
 	ok(!get(&ctx, "pgbouncer.min_pool_size"), "after a broken header no section applies");
 	f = get(&ctx, "pgbouncer.databases.d.pool_size");
 	ok(f && f->value.i == 12, "atoi value recorded");

@@ -1,0 +1,38 @@
+/* libFuzzer target for the docker-compose loader: any bytes as a compose file (libyaml, merge keys, flags, interpolation). */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stacktune/loaders.h"
+
+/* The walker's reader when it is not linked in: includes then find nothing (the fuzzer never touches files). */
+__attribute__((weak)) int st_file_read(struct st_ctx *ctx, const char *relpath, const struct st_origin *from,
+                                       struct st_file *out)
+{
+	(void)relpath;
+	(void)out;
+	st_diag(ctx, ST_SEV_WARNING, from, "not read while fuzzing");
+	return -1;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	/* st_file contents are NUL-terminated and hold no NUL: stop at the first one, like the walker's check */
+	const uint8_t *nul = memchr(data, 0, size);
+	size_t n = nul ? (size_t)(nul - data) : size;
+	char *buf = malloc(n + 1);
+	if (!buf)
+		return 0;
+	memcpy(buf, data, n);
+	buf[n] = '\0';
+	struct st_ctx ctx;
+	st_ctx_init(&ctx);
+	ctx.root = "/nonexistent-stacktune-fuzz-root";
+	struct st_file f = {.path = "docker-compose.yml", .name = "docker-compose.yml", .data = buf, .size = n};
+	st_compose_load(&ctx, &f);
+	st_ctx_free(&ctx);
+	free(buf);
+	return 0;
+}

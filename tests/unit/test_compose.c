@@ -1,0 +1,292 @@
+/* loaders/compose: YAML edge cases (anchors, merge keys, flow style, quoting, tabs, a second document), server
+ * flags and the positions of their values, environment and interpolation, secrets, ports, volumes and links. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../tap.h"
+#include "stacktune/loaders.h"
+
+static char root[64];
+
+static void put(const char *rel, const char *data)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", root, rel);
+	for (char *p = path + strlen(root) + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(path, 0755);
+			*p = '/';
+		}
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		abort();
+	fwrite(data, 1, strlen(data), f);
+	fclose(f);
+}
+
+static void load(struct st_ctx *ctx, const char *path, const char *text)
+{
+	const char *slash = strrchr(path, '/');
+	struct st_file f = {.path = path, .name = slash ? slash + 1 : path, .data = text, .size = strlen(text)};
+	st_compose_load(ctx, &f);
+}
+
+static const char *text(struct st_ctx *ctx, const char *name)
+{
+	const struct st_fact *f = st_fact_get(ctx, name);
+	return f ? (f->value.text ? f->value.text : "(no text)") : NULL;
+}
+
+static int64_t num(struct st_ctx *ctx, const char *name)
+{
+	const struct st_fact *f = st_fact_get(ctx, name);
+	return f ? f->value.i : -999;
+}
+
+/* line:col of a fact, as "L:C" */
+static const char *pos(struct st_ctx *ctx, const char *name)
+{
+	static char b[32];
+	const struct st_fact *f = st_fact_get(ctx, name);
+	if (!f)
+		return "none";
+	snprintf(b, sizeof b, "%u:%u", f->origin.line, f->origin.col);
+	return b;
+}
+
+static int has_diag(struct st_ctx *ctx, enum st_severity sev, unsigned line, unsigned col, const char *needle)
+{
+	for (size_t i = 0; i < ctx->diags.n; i++) {
+		const struct st_diag *d = &ctx->diags.items[i];
+		if (d->severity == sev && (!line || d->origin.line == line) && (!col || d->origin.col == col) &&
+		    strstr(d->message, needle))
+			return 1;
+	}
+	return 0;
+}
+
+static void dump(struct st_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->diags.n; i++)
+		printf("# diag %s %u:%u %s\n", st_severity_name(ctx->diags.items[i].severity),
+		       ctx->diags.items[i].origin.line, ctx->diags.items[i].origin.col, ctx->diags.items[i].message);
+}
+
+static void test_flags(void)
+{
+	struct st_ctx ctx;
+	st_ctx_init(&ctx);
+	const char *y = "services:\n"
+	                "  db:\n"
+	                "    image: postgres:15-alpine\n"
+	                "    command: postgres -c max_connections=150 -c 'work_mem=8MB' --shared-buffers=1GB -N 90\n"
+	                "  db2:\n"
+	                "    image: bitnami/postgresql:16.2.0\n"
+	                "    command: [\"postgres\", \"-c\", \"max_connections=120\", \"-c\", \"max_wal_size=2GB\"]\n"
+	                "  my:\n"
+	                "    image: mysql/mysql-server:8.0.36\n"
+	                "    command: --max-connections=500 --innodb_buffer_pool_size 1G --skip-name-resolve --skip-log-bin\n"
+	                "  maria:\n"
+	                "    image: mariadb:10.11\n"
+	                "    command: [\"mysqld\", \"--max_connections=300\"]\n"
+	                "  cache:\n"
+	                "    image: redis:7-alpine\n"
+	                "    command: redis-server --maxmemory 256mb --appendonly yes --save 60 1000\n"
+	                "  shell:\n"
+	                "    image: postgres\n"
+	                "    command: sh -c 'echo -c max_connections=1'\n"
+	                "  bad:\n"
+	                "    image: postgres:14\n"
+	                "    command: [\"-c\", \"max_connections\"]\n";
+	load(&ctx, "docker-compose.yml", y);
+	dump(&ctx);
+	is_str(text(&ctx, "db.kind"), "postgresql", "postgres image kind");
+	is_str(text(&ctx, "db.version"), "15", "15-alpine -> 15");
+	const struct st_fact_entry *e = st_fact_entry(&ctx, "db.max_connections");
+	ok(e && e->n == 2 && e->chain[0]->value.i == 150, "-c max_connections=150");
+	ok(e && e->chain[0]->origin.line == 4 && e->chain[0]->origin.col == 42, "position of the value inside the command");
+	ok(e && e->chain[0]->layer == ST_LAYER_COMMAND, "command layer");
+	ok(e && e->chain[0]->origin.value_len == 3 && e->chain[0]->origin.value_off == 87, "value span is 150");
+	ok(st_fact_get(&ctx, "db.work_mem") != NULL, "quoted -c word");
+	ok(st_fact_get(&ctx, "db.shared_buffers") != NULL, "--shared-buffers=1GB (dashes are underscores)");
+	is_str(pos(&ctx, "db.shared_buffers"), "4:81", "--name=value position");
+	is_int(num(&ctx, "db.max_connections"), 90, "-N after -c: later wins");
+	is_str(pos(&ctx, "db.max_connections"), "4:88", "-N value position");
+	is_str(text(&ctx, "db2.kind"), "postgresql", "bitnami/postgresql");
+	is_str(text(&ctx, "db2.version"), "16", "16.2.0 -> 16");
+	is_int(num(&ctx, "db2.max_connections"), 120, "list command");
+	is_str(pos(&ctx, "db2.max_connections"), "7:50", "list item value position");
+	is_str(text(&ctx, "my.kind"), "mysql", "mysql/mysql-server");
+	is_str(text(&ctx, "my.version"), "8.0", "8.0.36 -> 8.0");
+	is_int(num(&ctx, "my.max_connections"), 500, "--max-connections=500 normalised");
+	is_str(pos(&ctx, "my.max_connections"), "10:32", "mysqld value position");
+	ok(st_fact_get(&ctx, "my.innodb_buffer_pool_size") &&
+	       st_fact_get(&ctx, "my.innodb_buffer_pool_size")->value.kind == ST_VAL_SIZE &&
+	       num(&ctx, "my.innodb_buffer_pool_size") == 1073741824,
+	   "--innodb_buffer_pool_size 1G (value in the next word)");
+	is_str(pos(&ctx, "my.innodb_buffer_pool_size"), "10:62", "next-word value position");
+	ok(st_fact_get(&ctx, "my.skip_name_resolve") != NULL, "--skip-name-resolve is its own option");
+	ok(st_fact_get(&ctx, "my.log_bin") != NULL && num(&ctx, "my.log_bin") == 0, "--skip-log-bin turns log_bin off");
+	is_int(num(&ctx, "maria.max_connections"), 300, "mysqld in a MariaDB image");
+	is_str(text(&ctx, "maria.kind"), "mariadb", "mariadb kind");
+	is_str(text(&ctx, "maria.version"), "10.11", "mariadb version");
+	ok(st_fact_get(&ctx, "cache.maxmemory") && st_fact_get(&ctx, "cache.maxmemory")->value.kind == ST_VAL_SIZE &&
+	       num(&ctx, "cache.maxmemory") == 256LL << 20,
+	   "redis --maxmemory 256mb");
+	is_str(text(&ctx, "cache.save"), "60 1000", "redis multi-word value");
+	is_str(text(&ctx, "cache.version"), "7", "redis 7-alpine");
+	ok(st_fact_get(&ctx, "shell.max_connections") == NULL, "flags of another program are not the server's");
+	ok(st_fact_get(&ctx, "shell.version") == NULL, "postgres without a tag: version unknown");
+	ok(has_diag(&ctx, ST_SEV_ERROR, 22, 0, "requires a value"), "-c name without a value");
+	st_ctx_free(&ctx);
+}
+
+static void test_yaml(void)
+{
+	struct st_ctx ctx;
+	st_ctx_init(&ctx);
+	const char *y = "x-common: &common\n"
+	                "  image: postgres:13\n"
+	                "  environment: &env\n"
+	                "    POSTGRES_DB: base\n"
+	                "    TZ: UTC\n"
+	                "x-limits: &limits\n"
+	                "  deploy: {replicas: 2, resources: {limits: {memory: 512M, cpus: '0.5'}}}\n"
+	                "services:\n"
+	                "  a:\n"
+	                "    <<: [*common, *limits]\n"
+	                "    environment:\n"
+	                "      <<: *env\n"
+	                "      POSTGRES_DB: override\n"
+	                "  b: {image: 'redis:6', ports: [\"6379:6379\", \"127.0.0.1:8000-8001:9000-9001/udp\", {target: 80, published: 8080}]}\n"
+	                "  c:\n"
+	                "    <<: *common\n"
+	                "    command: >\n"
+	                "      postgres -c max_connections=42\n";
+	load(&ctx, "compose.yaml", y);
+	dump(&ctx);
+	is_str(text(&ctx, "a.image"), "postgres:13", "merge key from a list of aliases");
+	is_int(num(&ctx, "a.replicas"), 2, "replicas through a flow mapping merged in");
+	is_int(num(&ctx, "a.limits.memory"), 512LL << 20, "memory limit");
+	ok(st_fact_get(&ctx, "a.limits.cpus") && st_fact_get(&ctx, "a.limits.cpus")->value.r == 0.5, "cpus 0.5");
+	is_str(text(&ctx, "a.env.POSTGRES_DB"), "override", "explicit key wins over the merged one");
+	is_str(text(&ctx, "a.env.TZ"), "UTC", "merged environment key");
+	is_int(num(&ctx, "b.ports.0.published"), 6379, "short port");
+	is_int(num(&ctx, "b.ports.1.target"), 9000, "range target");
+	is_int(num(&ctx, "b.ports.2.published"), 8001, "range published");
+	is_str(text(&ctx, "b.ports.2.protocol"), "udp", "protocol");
+	is_str(text(&ctx, "b.ports.1.host_ip"), "127.0.0.1", "host ip");
+	is_int(num(&ctx, "b.ports.3.published"), 8080, "long syntax");
+	is_int(num(&ctx, "b.replicas"), 1, "default replicas");
+	ok(st_fact_get(&ctx, "b.replicas")->origin.kind == ST_ORIGIN_DEFAULT, "default replicas are assumed");
+	is_int(num(&ctx, "c.max_connections"), 42, "folded block command");
+	is_str(pos(&ctx, "c.max_connections"), "17:14", "block scalar: the scalar's start");
+	is_int(st_diag_count(&ctx, ST_SEV_WARNING), 0, "no warnings");
+	st_ctx_free(&ctx);
+
+	st_ctx_init(&ctx);
+	load(&ctx, "docker-compose.yml", "services:\n  db:\n\timage: postgres\n");
+	dump(&ctx);
+	ok(has_diag(&ctx, ST_SEV_ERROR, 3, 1, "invalid YAML"), "a tab is a YAML error at 3:1");
+	load(&ctx, "docker-compose.yml", "services:\n  db:\n    image: [postgres\n");
+	ok(has_diag(&ctx, ST_SEV_ERROR, 4, 1, "invalid YAML"), "unclosed flow sequence");
+	load(&ctx, "docker-compose.yml", "services: {}\n---\nservices: {}\n");
+	ok(has_diag(&ctx, ST_SEV_WARNING, 3, 1, "second YAML document"), "a second document is reported");
+	load(&ctx, "docker-compose.yml", "- a\n- b\n");
+	ok(has_diag(&ctx, ST_SEV_ERROR, 1, 1, "must be a mapping"), "a list is not a compose file");
+	/* billion laughs: aliases are shared nodes, never expanded */
+	load(&ctx, "docker-compose.yml",
+	     "a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b]\n"
+	     "services:\n  s:\n    <<: &m {image: x}\n    environment: *c\n    command: *c\n");
+	ok(1, "aliases in a bomb shape load quickly");
+	st_ctx_free(&ctx);
+}
+
+static void test_env_and_links(void)
+{
+	snprintf(root, sizeof root, "/tmp/st-compose-XXXXXX");
+	if (!mkdtemp(root))
+		abort();
+	put("stack/pg/postgresql.conf", "max_connections = 200\n");
+	put("stack/mysql/conf.d/a.cnf", "[mysqld]\n");
+	put("stack/initdb/01.sql", "select 1;\n");
+	put("stack/app.env", "X=1\n");
+	struct st_ctx ctx;
+	st_ctx_init(&ctx);
+	ctx.root = root;
+	struct st_origin eo = st_origin_file("stack/.env", 1, 1);
+	struct st_value pw = st_value_string("hunter2-secret");
+	pw.secret = 1;
+	st_fact_set(&ctx, "env.stack/.env.PG_PASSWORD", NULL, pw, &eo, ST_LAYER_FILE);
+	st_fact_set(&ctx, "env.stack/.env.PG_TAG", NULL, st_value_string("16"), &eo, ST_LAYER_FILE);
+	eo = st_origin_file("stack/app.env", 1, 1);
+	st_fact_set(&ctx, "env.stack/app.env.API_TOKEN", NULL, st_value_string("tok"), &eo, ST_LAYER_FILE);
+	st_fact_set(&ctx, "env.stack/app.env.MODE", NULL, st_value_string("file"), &eo, ST_LAYER_FILE);
+	const char *y = "services:\n"
+	                "  pg:\n"
+	                "    image: postgres:${PG_TAG:-13}\n"
+	                "    command: postgres -c config_file=/etc/postgresql/postgresql.conf -c max_connections=100\n"
+	                "    environment:\n"
+	                "      - POSTGRES_PASSWORD=${PG_PASSWORD}\n"
+	                "      - DATABASE_URL=postgres://u:pw@pg:5432/db\n"
+	                "      - PLAIN=${UNSET_VAR:-fallback}\n"
+	                "      - COST=$$5\n"
+	                "    volumes:\n"
+	                "      - ./pg/postgresql.conf:/etc/postgresql/postgresql.conf:ro\n"
+	                "      - ./initdb:/docker-entrypoint-initdb.d\n"
+	                "      - data:/var/lib/postgresql/data\n"
+	                "  my:\n"
+	                "    image: mariadb\n"
+	                "    env_file: [app.env]\n"
+	                "    environment: {MODE: compose, MARIADB_ROOT_PASSWORD: x}\n"
+	                "    volumes:\n"
+	                "      - type: bind\n"
+	                "        source: ./mysql/conf.d\n"
+	                "        target: /etc/mysql/conf.d\n";
+	load(&ctx, "stack/docker-compose.yml", y);
+	dump(&ctx);
+	is_str(text(&ctx, "pg.version"), "16", "image tag interpolated from the project .env");
+	const struct st_fact *f = st_fact_get(&ctx, "pg.env.POSTGRES_PASSWORD");
+	ok(f && f->value.secret, "a value from a secret variable is secret");
+	f = st_fact_get(&ctx, "pg.env.DATABASE_URL");
+	ok(f && f->value.redacted && !strstr(f->value.redacted, "pw@"), "URL password redacted");
+	ok(f && f->layer == ST_LAYER_ENVIRONMENT, "environment layer");
+	is_str(pos(&ctx, "pg.env.DATABASE_URL"), "7:22", "list env value position");
+	is_str(text(&ctx, "pg.env.PLAIN"), "fallback", "${VAR:-default}");
+	is_str(text(&ctx, "pg.env.COST"), "$5", "$$ escapes a dollar");
+	is_str(text(&ctx, "link.config.stack/pg/postgresql.conf"), "pg", "mounted config file linked");
+	is_str(pos(&ctx, "link.config.stack/pg/postgresql.conf"), "11:9", "link origin is the volume line");
+	is_str(text(&ctx, "pg.config_file"), "stack/pg/postgresql.conf", "config_file matched to the mount");
+	is_str(text(&ctx, "link.configdir.stack/initdb"), "pg", "initdb directory linked");
+	ok(st_fact_get(&ctx, "link.config.stack/initdb") == NULL, "a directory is not a config file");
+	is_str(text(&ctx, "link.configdir.stack/mysql/conf.d"), "my", "long-syntax bind of conf.d");
+	is_str(text(&ctx, "my.env.MODE"), "compose", "environment wins over env_file");
+	ok(st_fact_entry(&ctx, "my.env.MODE") && st_fact_entry(&ctx, "my.env.MODE")->n == 2, "env_file value kept below");
+	f = st_fact_get(&ctx, "my.env.API_TOKEN");
+	ok(f && f->value.secret && strcmp(f->origin.file, "stack/app.env") == 0, "env_file key, secret by name, its origin");
+	ok(st_fact_get(&ctx, "my.env.MARIADB_ROOT_PASSWORD") && st_fact_get(&ctx, "my.env.MARIADB_ROOT_PASSWORD")->value.secret,
+	   "MARIADB_ROOT_PASSWORD secret");
+	is_str(text(&ctx, "my.kind"), "mariadb", "mariadb without tag");
+	for (size_t i = 0; i < ctx.diags.n; i++)
+		ok(!strstr(ctx.diags.items[i].message, "hunter2"), "no secret in a diagnostic");
+	st_ctx_free(&ctx);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", root);
+}
+
+int main(void)
+{
+	test_flags();
+	test_yaml();
+	test_env_and_links();
+	ok(st_compose_match("a/docker-compose.prod.yml", "docker-compose.prod.yml", NULL, 0) == ST_MATCH_YES, "match");
+	ok(st_compose_match("a/compose.yaml", "compose.yaml", NULL, 0) == ST_MATCH_YES, "compose.yaml");
+	ok(st_compose_match("a/ci.yml", "ci.yml", NULL, 0) == ST_MATCH_NO, "other YAML");
+	return done_testing();
+}
