@@ -1,4 +1,5 @@
-/* libFuzzer target for the docker-compose loader: any bytes as a compose file (libyaml, merge keys, flags, interpolation). */
+/* libFuzzer target for the docker-compose loader: any bytes as a compose file (libyaml, merge keys, flags,
+ * interpolation). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -29,17 +29,17 @@
 
 #include "stacktune/loaders.h"
 
-#define MAX_MERGE_DEPTH 16 /* nested merge keys followed */
-#define MAX_TOKENS 1024    /* command words considered */
-#define MAX_PORT_RANGE 128 /* ports expanded from one range */
-#define MAX_MOUNTS 64
+#define MAX_MERGE_DEPTH 16   /* nested merge keys followed */
+#define MAX_TOKENS      1024 /* command words considered */
+#define MAX_PORT_RANGE  128  /* ports expanded from one range */
+#define MAX_MOUNTS      64
 
 struct compose {
 	struct st_ctx *ctx;
 	const struct st_file *f;
 	yaml_document_t *doc;
-	const char *dir;     /* the compose file's directory, "" at the root */
-	const char *dotenv;  /* fact prefix of the project .env: "env.<dir>/.env." */
+	const char *dir;    /* the compose file's directory, "" at the root */
+	const char *dotenv; /* fact prefix of the project .env: "env.<dir>/.env." */
 };
 
 /* ---- tables ----------------------------------------------------------- */
@@ -51,17 +51,23 @@ static const struct image {
 	const char *kind;
 	enum version_style version;
 } images[] = {
-	{"postgres", "postgresql", VERSION_MAJOR},      {"postgresql", "postgresql", VERSION_MAJOR},
-	{"postgis", "postgresql", VERSION_MAJOR},       {"timescaledb", "postgresql", VERSION_MAJOR},
-	{"mysql", "mysql", VERSION_MAJOR_MINOR},        {"mysql-server", "mysql", VERSION_MAJOR_MINOR},
-	{"percona-server", "mysql", VERSION_MAJOR_MINOR}, {"mariadb", "mariadb", VERSION_MAJOR_MINOR},
-	{"redis", "redis", VERSION_MAJOR},              {"valkey", "redis", VERSION_MAJOR},
-	{"pgbouncer", "pgbouncer", VERSION_FULL},
+    {"postgres", "postgresql", VERSION_MAJOR},
+    {"postgresql", "postgresql", VERSION_MAJOR},
+    {"postgis", "postgresql", VERSION_MAJOR},
+    {"timescaledb", "postgresql", VERSION_MAJOR},
+    {"mysql", "mysql", VERSION_MAJOR_MINOR},
+    {"mysql-server", "mysql", VERSION_MAJOR_MINOR},
+    {"percona-server", "mysql", VERSION_MAJOR_MINOR},
+    {"mariadb", "mariadb", VERSION_MAJOR_MINOR},
+    {"redis", "redis", VERSION_MAJOR},
+    {"valkey", "redis", VERSION_MAJOR},
+    {"pgbouncer", "pgbouncer", VERSION_FULL},
 };
 
 /* Known server binaries and how their flags are written. */
 enum flag_style {
-	FLAGS_POSTGRES, /* -c name=value, -cname=value, --name=value (dashes are underscores), -B -N -p -h -k -S -F -l */
+	FLAGS_POSTGRES, /* -c name=value, -cname=value, --name=value (dashes are underscores), -B -N -p -h -k -S -F -l
+	                 */
 	FLAGS_MYSQLD,   /* --name=value, --name value, --skip-name, --enable-/--disable-name, --loose-name, --name */
 	FLAGS_REDIS,    /* [config file] --name value [value...] */
 };
@@ -70,9 +76,9 @@ static const struct server {
 	const char *kind;
 	enum flag_style style;
 } servers[] = {
-	{"postgres", "postgresql", FLAGS_POSTGRES}, {"postmaster", "postgresql", FLAGS_POSTGRES},
-	{"mysqld", "mysql", FLAGS_MYSQLD},          {"mariadbd", "mariadb", FLAGS_MYSQLD},
-	{"redis-server", "redis", FLAGS_REDIS},     {"valkey-server", "redis", FLAGS_REDIS},
+    {"postgres", "postgresql", FLAGS_POSTGRES}, {"postmaster", "postgresql", FLAGS_POSTGRES},
+    {"mysqld", "mysql", FLAGS_MYSQLD},          {"mariadbd", "mariadb", FLAGS_MYSQLD},
+    {"redis-server", "redis", FLAGS_REDIS},     {"valkey-server", "redis", FLAGS_REDIS},
 };
 
 /* postgres' short options that set a setting (src/backend/main + postmaster.c). */
@@ -81,9 +87,14 @@ static const struct {
 	const char *setting;
 	const char *value; /* fixed value for flags without an argument */
 } pg_short[] = {
-	{'B', "shared_buffers", NULL}, {'N', "max_connections", NULL}, {'p', "port", NULL},
-	{'h', "listen_addresses", NULL}, {'k', "unix_socket_directories", NULL}, {'S', "work_mem", NULL},
-	{'F', "fsync", "off"}, {'l', "ssl", "on"},
+    {'B', "shared_buffers", NULL},
+    {'N', "max_connections", NULL},
+    {'p', "port", NULL},
+    {'h', "listen_addresses", NULL},
+    {'k', "unix_socket_directories", NULL},
+    {'S', "work_mem", NULL},
+    {'F', "fsync", "off"},
+    {'l', "ssl", "on"},
 };
 
 /* ---- YAML helpers ----------------------------------------------------- */
@@ -137,7 +148,8 @@ struct pair {
 };
 
 /* The pairs of a mapping with merge keys resolved (explicit keys win, then merges in order); arena array. */
-static size_t pairs_depth(struct compose *c, const yaml_node_t *map, struct pair **out, size_t n, size_t *cap, int depth)
+static size_t pairs_depth(struct compose *c, const yaml_node_t *map, struct pair **out, size_t n, size_t *cap,
+                          int depth)
 {
 	if (!map || map->type != YAML_MAPPING_NODE || depth > MAX_MERGE_DEPTH)
 		return n;
@@ -152,7 +164,8 @@ static size_t pairs_depth(struct compose *c, const yaml_node_t *map, struct pair
 				while (j < n && strcmp((*out)[j].key, k) != 0)
 					j++;
 				if (j < n)
-					continue; /* a key already given (by the including map, or twice: libyaml keeps both) */
+					continue; /* a key already given (by the including map, or twice: libyaml keeps
+					             both) */
 				if (n == *cap) {
 					size_t nc = *cap ? *cap * 2 : 16;
 					struct pair *np = st_arena_alloc(&c->ctx->arena, nc * sizeof(*np));
@@ -165,12 +178,13 @@ static size_t pairs_depth(struct compose *c, const yaml_node_t *map, struct pair
 					*out = np;
 					*cap = nc;
 				}
-				(*out)[n++] = (struct pair){.key = k, .key_node = node(c, p->key), .value = node(c, p->value)};
+				(*out)[n++] =
+				    (struct pair){.key = k, .key_node = node(c, p->key), .value = node(c, p->value)};
 			} else if (pass == 1 && merge) {
 				yaml_node_t *v = node(c, p->value);
 				if (v && v->type == YAML_SEQUENCE_NODE) {
-					for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
-					     it++)
+					for (yaml_node_item_t *it = v->data.sequence.items.start;
+					     it < v->data.sequence.items.top; it++)
 						n = pairs_depth(c, node(c, *it), out, n, cap, depth + 1);
 				} else {
 					n = pairs_depth(c, v, out, n, cap, depth + 1);
@@ -218,7 +232,8 @@ static size_t scalar_offset(struct compose *c, const yaml_node_t *n, size_t off)
 			}
 			char e = s[r + 1];
 			size_t hex = e == 'x' ? 2 : e == 'u' ? 4 : e == 'U' ? 8 : 0;
-			unsigned long cp = hex ? strtoul(st_arena_strndup(&c->ctx->arena, s + r + 2, hex), NULL, 16) : 0;
+			unsigned long cp =
+			    hex ? strtoul(st_arena_strndup(&c->ctx->arena, s + r + 2, hex), NULL, 16) : 0;
 			r += 2 + hex;
 			d += !hex ? 1 : cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
 		}
@@ -234,7 +249,7 @@ static struct st_origin at(struct compose *c, const yaml_node_t *n, size_t off, 
 {
 	size_t b = off ? scalar_offset(c, n, off) : n->start_mark.index;
 	size_t e = len ? scalar_offset(c, n, off + len) : n->end_mark.index;
-	if (len && (b == n->start_mark.index && off) ) /* not mappable: the whole scalar */
+	if (len && (b == n->start_mark.index && off)) /* not mappable: the whole scalar */
 		e = n->end_mark.index;
 	if (e < b || e > c->f->size)
 		e = b;
@@ -343,8 +358,9 @@ static struct text interpolate(struct compose *c, const yaml_node_t *n, const ch
 				out = word, outl = wl;
 		} else if (kind == '?' && (colon ? !nonempty : !set)) {
 			struct st_origin o = at(c, n, 0, 0);
-			st_diag(c->ctx, ST_SEV_WARNING, &o, "required variable %.*s is not set in %s: compose refuses to start",
-			        (int)(ne - ns), s + ns, c->dotenv + 4);
+			st_diag(c->ctx, ST_SEV_WARNING, &o,
+			        "required variable %.*s is not set in %s: compose refuses to start", (int)(ne - ns),
+			        s + ns, c->dotenv + 4);
 		} else if (set) {
 			out = val, outl = strlen(val);
 			t.secret |= v->value.secret;
@@ -407,9 +423,9 @@ static struct st_value typed(struct st_ctx *ctx, const char *kind, const char *n
 			v = st_value_size(i);
 		else if (mv && mv->type == ST_MYSQL_DURATION && st_int_parse(text, n, &i, NULL) == 0)
 			v = st_value_duration(i * mv->unit_usec);
-		else if (mv && mv->type == ST_MYSQL_BOOL && (!strcasecmp(text, "on") || !strcasecmp(text, "true") ||
-		                                             !strcmp(text, "1") || !strcasecmp(text, "off") ||
-		                                             !strcasecmp(text, "false") || !strcmp(text, "0")))
+		else if (mv && mv->type == ST_MYSQL_BOOL &&
+		         (!strcasecmp(text, "on") || !strcasecmp(text, "true") || !strcmp(text, "1") ||
+		          !strcasecmp(text, "off") || !strcasecmp(text, "false") || !strcmp(text, "0")))
 			v = st_value_bool(!strcasecmp(text, "on") || !strcasecmp(text, "true") || !strcmp(text, "1"));
 		else if (st_int_parse(text, n, &i, NULL) == 0)
 			v = st_value_int(i);
@@ -417,8 +433,10 @@ static struct st_value typed(struct st_ctx *ctx, const char *kind, const char *n
 			v = st_value_string(text);
 	} else if (st_int_parse(text, n, &i, NULL) == 0) {
 		v = st_value_int(i);
-	} else if (pg && n && isalpha((unsigned char)text[n - 1]) && st_size_parse(text, n, ST_UNITS_PG, 1, &i, NULL) == 0) {
-		v = st_value_size(i); /* TODO: type through st_pg_setting_value() once the PostgreSQL settings table lands */
+	} else if (pg && n && isalpha((unsigned char)text[n - 1]) &&
+	           st_size_parse(text, n, ST_UNITS_PG, 1, &i, NULL) == 0) {
+		/* TODO: type through st_pg_setting_value() once the PostgreSQL settings table lands */
+		v = st_value_size(i);
 	} else if (pg && n && isalpha((unsigned char)text[n - 1]) &&
 	           st_duration_parse(text, n, ST_UNITS_PG, 1000, &i, NULL) == 0) {
 		v = st_value_duration(i);
@@ -442,10 +460,10 @@ static struct st_value typed(struct st_ctx *ctx, const char *kind, const char *n
 /* ---- commands --------------------------------------------------------- */
 
 struct token {
-	const char *text;         /* arena, unquoted */
-	size_t off;               /* offset of the word in the node's decoded value (0 for sequence items) */
-	const yaml_node_t *node;  /* the scalar holding the word */
-	int mappable;             /* offsets inside the word map to the file */
+	const char *text;        /* arena, unquoted */
+	size_t off;              /* offset of the word in the node's decoded value (0 for sequence items) */
+	const yaml_node_t *node; /* the scalar holding the word */
+	int mappable;            /* offsets inside the word map to the file */
 };
 
 struct tokens {
@@ -480,7 +498,8 @@ static void split_command(struct compose *c, const yaml_node_t *n, struct tokens
 			yaml_node_t *e = node(c, *it);
 			struct text t = text_of(c, e);
 			if (t.s)
-				push_token(c, out, (struct token){.text = t.s, .off = 0, .node = e, .mappable = !t.changed});
+				push_token(c, out,
+				           (struct token){.text = t.s, .off = 0, .node = e, .mappable = !t.changed});
 		}
 		return;
 	}
@@ -525,7 +544,8 @@ static void split_command(struct compose *c, const yaml_node_t *n, struct tokens
 			return;
 		}
 		/* a quoted word's offsets are exact up to its first quote; keep it simple: map the unquoted ones */
-		push_token(c, out, (struct token){.text = w, .off = start, .node = n, .mappable = !t.changed && !quoted});
+		push_token(c, out,
+		           (struct token){.text = w, .off = start, .node = n, .mappable = !t.changed && !quoted});
 	}
 }
 
@@ -572,7 +592,8 @@ static void flag_fact(struct service *sv, const char *kind, char *name, const ch
 		for (size_t m = 0; m < sv->n_mounts; m++)
 			if (!strcmp(sv->mounts[m].target, value)) {
 				struct st_value pv = st_value_string(sv->mounts[m].repo);
-				o.detail = st_arena_printf(&c->ctx->arena, "command-line flag: %s, mounted from the repository", value);
+				o.detail = st_arena_printf(&c->ctx->arena,
+				                           "command-line flag: %s, mounted from the repository", value);
 				fact(c, sv->name, "config_file", pv, &o, ST_LAYER_COMMAND);
 				return;
 			}
@@ -594,7 +615,8 @@ static void postgres_flags(struct service *sv, const char *kind, struct tokens *
 			if (w[1] == 'c' && !w[2]) {
 				if (i + 1 >= t->n) {
 					struct st_origin o = token_origin(c, tk, 0, 0);
-					st_diag(c->ctx, ST_SEV_ERROR, &o, "-c requires a value: postgres refuses to start");
+					st_diag(c->ctx, ST_SEV_ERROR, &o,
+					        "-c requires a value: postgres refuses to start");
 					return;
 				}
 				vt = &t->v[++i];
@@ -604,7 +626,8 @@ static void postgres_flags(struct service *sv, const char *kind, struct tokens *
 			const char *eq = strchr(arg, '=');
 			if (!eq) {
 				struct st_origin o = token_origin(c, vt, base, strlen(arg));
-				st_diag(c->ctx, ST_SEV_ERROR, &o, "%s%s requires a value (name=value): postgres refuses to start",
+				st_diag(c->ctx, ST_SEV_ERROR, &o,
+				        "%s%s requires a value (name=value): postgres refuses to start",
 				        w[1] == '-' ? "--" : "-c ", arg);
 				continue;
 			}
@@ -657,8 +680,8 @@ static void mysqld_flags(struct service *sv, const char *kind, struct tokens *t,
 		static const struct {
 			const char *prefix;
 			const char *value;
-		} bools[] = {{"skip-", "OFF"}, {"skip_", "OFF"}, {"disable-", "OFF"}, {"disable_", "OFF"},
-		             {"enable-", "ON"}, {"enable_", "ON"}};
+		} bools[] = {{"skip-", "OFF"},    {"skip_", "OFF"},  {"disable-", "OFF"},
+		             {"disable_", "OFF"}, {"enable-", "ON"}, {"enable_", "ON"}};
 		int done = 0;
 		for (size_t b = 0; b < sizeof(bools) / sizeof(bools[0]) && !done && !mv; b++)
 			if (!strncmp(arg, bools[b].prefix, strlen(bools[b].prefix))) {
@@ -686,7 +709,8 @@ static void redis_flags(struct service *sv, const char *kind, struct tokens *t, 
 		for (size_t m = 0; m < sv->n_mounts; m++)
 			if (!strcmp(sv->mounts[m].target, tk->text)) {
 				struct st_origin o = token_origin(c, tk, 0, strlen(tk->text));
-				fact(c, sv->name, "config_file", st_value_string(sv->mounts[m].repo), &o, ST_LAYER_COMMAND);
+				fact(c, sv->name, "config_file", st_value_string(sv->mounts[m].repo), &o,
+				     ST_LAYER_COMMAND);
 			}
 		i++;
 	}
@@ -743,8 +767,8 @@ static void command_flags(struct service *sv)
 		i++;
 		if (sv->kind && strcmp(sv->kind, "mariadb") == 0 && !strcmp(kind, "mysql"))
 			kind = "mariadb"; /* mysqld in a MariaDB image */
-	} else if (!kind || i >= t.n || (t.v[i].text[0] != '-' && !(strcmp(kind, "redis") == 0 &&
-	                                                               strstr(t.v[i].text, ".conf")))) {
+	} else if (!kind || i >= t.n ||
+	           (t.v[i].text[0] != '-' && !(strcmp(kind, "redis") == 0 && strstr(t.v[i].text, ".conf")))) {
 		return; /* another program (a shell, a script): not the server's flags */
 	}
 	if (!strcmp(kind, "postgresql"))
@@ -852,7 +876,8 @@ static void env_files(struct service *sv)
 	yaml_node_t *ef = get(c, sv->node, "env_file");
 	if (!ef)
 		return;
-	size_t count = ef->type == YAML_SEQUENCE_NODE ? (size_t)(ef->data.sequence.items.top - ef->data.sequence.items.start) : 1;
+	size_t count =
+	    ef->type == YAML_SEQUENCE_NODE ? (size_t)(ef->data.sequence.items.top - ef->data.sequence.items.start) : 1;
 	for (size_t k = 0; k < count; k++) {
 		yaml_node_t *e = ef->type == YAML_SEQUENCE_NODE ? node(c, ef->data.sequence.items.start[k]) : ef;
 		yaml_node_t *pn = e && e->type == YAML_MAPPING_NODE ? get(c, e, "path") : e;
@@ -883,9 +908,11 @@ static void env_files(struct service *sv)
 		}
 		if (!found) {
 			struct stat st;
-			const char *full = st_arena_printf(&c->ctx->arena, "%s/%s", c->ctx->root ? c->ctx->root : ".", rp);
+			const char *full =
+			    st_arena_printf(&c->ctx->arena, "%s/%s", c->ctx->root ? c->ctx->root : ".", rp);
 			if (full && stat(full, &st) != 0)
-				st_diag(c->ctx, ST_SEV_WARNING, &eo, "env_file %s does not exist: compose refuses to start", rp);
+				st_diag(c->ctx, ST_SEV_WARNING, &eo,
+				        "env_file %s does not exist: compose refuses to start", rp);
 		}
 	}
 }
@@ -901,7 +928,8 @@ static void environment(struct service *sv)
 		for (size_t i = 0; i < n; i++) {
 			if (!p[i].value || p[i].value->type != YAML_SCALAR_NODE)
 				continue;
-			if (p[i].value->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !strcmp(raw_scalar(p[i].value), "") &&
+			if (p[i].value->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+			    !strcmp(raw_scalar(p[i].value), "") &&
 			    p[i].value->start_mark.index == p[i].value->end_mark.index)
 				continue; /* KEY: with no value passes the shell's variable, unknown here */
 			struct text t = text_of(c, p[i].value);
@@ -949,7 +977,8 @@ static void deploy(struct service *sv)
 			struct st_origin o = at(c, rep, 0, 0);
 			st_diag(c->ctx, ST_SEV_ERROR, &o, "replicas: '%s' is not a whole number", rs);
 		}
-		struct st_origin o = {.kind = ST_ORIGIN_DEFAULT, .detail = "compose default: one container per service"};
+		struct st_origin o = {.kind = ST_ORIGIN_DEFAULT,
+		                      .detail = "compose default: one container per service"};
 		fact(c, sv->name, "replicas", st_value_int(1), &o, ST_LAYER_DEFAULT);
 	}
 	yaml_node_t *limits = get(c, get(c, dep, "resources"), "limits");
@@ -1016,13 +1045,14 @@ static void port_facts(struct service *sv, int *k, int64_t pub_lo, int64_t pub_h
 		fact(c, sv->name, st_arena_printf(&c->ctx->arena, "%s.target", pre), st_value_int(t), o, ST_LAYER_FILE);
 		/* a single published port for a range of targets is compose's "pick one of" form: keep the first */
 		if (pub_lo > 0 && p <= pub_hi)
-			fact(c, sv->name, st_arena_printf(&c->ctx->arena, "%s.published", pre), st_value_int(p), o, ST_LAYER_FILE);
+			fact(c, sv->name, st_arena_printf(&c->ctx->arena, "%s.published", pre), st_value_int(p), o,
+			     ST_LAYER_FILE);
 		if (proto && strcmp(proto, "tcp") != 0)
-			fact(c, sv->name, st_arena_printf(&c->ctx->arena, "%s.protocol", pre), st_value_string(proto), o,
-			     ST_LAYER_FILE);
+			fact(c, sv->name, st_arena_printf(&c->ctx->arena, "%s.protocol", pre), st_value_string(proto),
+			     o, ST_LAYER_FILE);
 		if (host_ip && *host_ip)
-			fact(c, sv->name, st_arena_printf(&c->ctx->arena, "%s.host_ip", pre), st_value_string(host_ip), o,
-			     ST_LAYER_FILE);
+			fact(c, sv->name, st_arena_printf(&c->ctx->arena, "%s.host_ip", pre), st_value_string(host_ip),
+			     o, ST_LAYER_FILE);
 	}
 }
 
@@ -1039,12 +1069,14 @@ static void ports(struct service *sv)
 				const char *ts = str(c, get(c, e, "target")), *pbs = str(c, get(c, e, "published"));
 				int64_t tl, th, pl = 0, ph = 0;
 				if (!ts || port_range(ts, strlen(ts), &tl, &th) < 0) {
-					st_diag(c->ctx, ST_SEV_ERROR, &o, "ports: a long-syntax entry needs a numeric target");
+					st_diag(c->ctx, ST_SEV_ERROR, &o,
+					        "ports: a long-syntax entry needs a numeric target");
 					continue;
 				}
 				if (pbs && port_range(pbs, strlen(pbs), &pl, &ph) < 0)
 					pl = ph = 0;
-				port_facts(sv, &k, pl, ph, tl, th, str(c, get(c, e, "protocol")), str(c, get(c, e, "host_ip")), &o);
+				port_facts(sv, &k, pl, ph, tl, th, str(c, get(c, e, "protocol")),
+				           str(c, get(c, e, "host_ip")), &o);
 				continue;
 			}
 			const char *p = str(c, e);
@@ -1094,7 +1126,8 @@ static void ports(struct service *sv)
 				continue;
 			struct st_origin o = at(c, e, 0, 0);
 			for (int64_t v = lo; v <= hi && v - lo < MAX_PORT_RANGE; v++)
-				fact(c, sv->name, st_arena_printf(&c->ctx->arena, "expose.%d", x++), st_value_int(v), &o, ST_LAYER_FILE);
+				fact(c, sv->name, st_arena_printf(&c->ctx->arena, "expose.%d", x++), st_value_int(v),
+				     &o, ST_LAYER_FILE);
 		}
 	}
 	yaml_node_t *dep = get(c, sv->node, "depends_on");
@@ -1105,8 +1138,8 @@ static void ports(struct service *sv)
 			const char *s = str(c, e);
 			struct st_origin o = e ? at(c, e, 0, 0) : at(c, dep, 0, 0);
 			if (s)
-				fact(c, sv->name, st_arena_printf(&c->ctx->arena, "depends_on.%d", d++), st_value_string(s), &o,
-				     ST_LAYER_FILE);
+				fact(c, sv->name, st_arena_printf(&c->ctx->arena, "depends_on.%d", d++),
+				     st_value_string(s), &o, ST_LAYER_FILE);
 		}
 	} else if (dep && dep->type == YAML_MAPPING_NODE) {
 		struct pair *p;
@@ -1130,9 +1163,10 @@ static void link_fact(struct compose *c, const char *what, const char *path, con
 /* Container directories whose files configure the server or initialise the database. */
 static int config_dir_target(const char *t)
 {
-	static const char *const dirs[] = {"/etc/mysql/conf.d", "/etc/mysql/mariadb.conf.d", "/etc/mysql/mysql.conf.d",
-	                                   "/docker-entrypoint-initdb.d", "/etc/postgresql", "/etc/pgbouncer",
-	                                   "/usr/local/etc/redis", NULL};
+	static const char *const dirs[] = {"/etc/mysql/conf.d",       "/etc/mysql/mariadb.conf.d",
+	                                   "/etc/mysql/mysql.conf.d", "/docker-entrypoint-initdb.d",
+	                                   "/etc/postgresql",         "/etc/pgbouncer",
+	                                   "/usr/local/etc/redis",    NULL};
 	size_t n = strlen(t);
 	while (n > 1 && t[n - 1] == '/')
 		n--;
@@ -1188,7 +1222,8 @@ static void build_link(struct service *sv)
 {
 	struct compose *c = sv->c;
 	yaml_node_t *build = get(c, sv->node, "build");
-	const char *ctxdir = build && build->type == YAML_SCALAR_NODE ? str(c, build) : str(c, get(c, build, "context"));
+	const char *ctxdir =
+	    build && build->type == YAML_SCALAR_NODE ? str(c, build) : str(c, get(c, build, "context"));
 	if (!ctxdir)
 		return;
 	const char *rp = repo_path(c, ctxdir);
@@ -1232,14 +1267,16 @@ enum st_match st_compose_match(const char *path, const char *name, const char *h
 	int yml = (n > 4 && strcmp(name + n - 4, ".yml") == 0) || (n > 5 && strcmp(name + n - 5, ".yaml") == 0);
 	if (!yml)
 		return ST_MATCH_NO;
-	return strncmp(name, "docker-compose", 14) == 0 || strncmp(name, "compose", 7) == 0 ? ST_MATCH_YES : ST_MATCH_NO;
+	return strncmp(name, "docker-compose", 14) == 0 || strncmp(name, "compose", 7) == 0 ? ST_MATCH_YES
+	                                                                                    : ST_MATCH_NO;
 }
 
 static int is_default_name(const char *name)
 {
-	static const char *const names[] = {"docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml",
-	                                    "docker-compose.override.yml", "docker-compose.override.yaml",
-	                                    "compose.override.yml", "compose.override.yaml", NULL};
+	static const char *const names[] = {
+	    "docker-compose.yml",   "docker-compose.yaml",         "compose.yml",
+	    "compose.yaml",         "docker-compose.override.yml", "docker-compose.override.yaml",
+	    "compose.override.yml", "compose.override.yaml",       NULL};
 	for (const char *const *n = names; *n; n++)
 		if (strcmp(*n, name) == 0)
 			return 1;
@@ -1248,9 +1285,11 @@ static int is_default_name(const char *name)
 
 static int default_beside(struct st_ctx *ctx, const char *dir)
 {
-	static const char *const names[] = {"docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml", NULL};
+	static const char *const names[] = {"docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml",
+	                                    NULL};
 	for (const char *const *n = names; *n; n++) {
-		const char *p = st_arena_printf(&ctx->arena, "%s/%s%s%s", ctx->root ? ctx->root : ".", dir, *dir ? "/" : "", *n);
+		const char *p =
+		    st_arena_printf(&ctx->arena, "%s/%s%s%s", ctx->root ? ctx->root : ".", dir, *dir ? "/" : "", *n);
 		if (p && access(p, F_OK) == 0)
 			return 1;
 	}
@@ -1267,7 +1306,8 @@ int st_compose_load(struct st_ctx *ctx, const struct st_file *f)
 	}
 	if (!is_default_name(f->name) && default_beside(ctx, dir)) {
 		struct st_origin o = st_origin_file(f->path, 0, 0);
-		st_diag(ctx, ST_SEV_INFO, &o, "not merged: an alternative to the docker-compose.yml beside it (docker compose -f)");
+		st_diag(ctx, ST_SEV_INFO, &o,
+		        "not merged: an alternative to the docker-compose.yml beside it (docker compose -f)");
 		return 0;
 	}
 	yaml_parser_t parser;
@@ -1311,7 +1351,8 @@ int st_compose_load(struct st_ctx *ctx, const struct st_file *f)
 			if (r2) {
 				struct st_origin o = st_origin_file(f->path, (unsigned)r2->start_mark.line + 1,
 				                                    (unsigned)r2->start_mark.column + 1);
-				st_diag(ctx, ST_SEV_WARNING, &o, "a second YAML document: docker compose reads only the first");
+				st_diag(ctx, ST_SEV_WARNING, &o,
+				        "a second YAML document: docker compose reads only the first");
 			}
 			yaml_document_delete(&more);
 		}

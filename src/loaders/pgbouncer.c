@@ -33,7 +33,7 @@
 
 #include "stacktune/loaders.h"
 
-#define MAX_INCLUDE 10 /* libusual cfparser MAX_INCLUDE */
+#define MAX_INCLUDE         10 /* libusual cfparser MAX_INCLUDE */
 #define MAX_ERRORS_PER_FILE 50
 
 static const char pool_modes[] = "session,transaction,statement";
@@ -41,107 +41,107 @@ static const char sslmodes[] = "disable,allow,prefer,require,verify-ca,verify-fu
 
 /* The [pgbouncer] parameters of PgBouncer 1.24 (src/main.c bouncer_params), with their defaults. */
 const struct st_pgbouncer_setting st_pgbouncer_settings[] = {
-	{"admin_users", ST_PGB_STRING, "", NULL, 0},
-	{"application_name_add_host", ST_PGB_INT, "0", NULL, 0},
-	{"auth_dbname", ST_PGB_STRING, NULL, NULL, 0},
-	{"auth_file", ST_PGB_STRING, NULL, NULL, 0},
-	{"auth_hba_file", ST_PGB_STRING, "", NULL, 0},
-	{"auth_ident_file", ST_PGB_STRING, NULL, NULL, 0},
-	{"auth_ldap_options", ST_PGB_STRING, NULL, NULL, 1},
-	{"auth_query", ST_PGB_STRING,
-	 "SELECT rolname, CASE WHEN rolvaliduntil < now() THEN NULL ELSE rolpassword END FROM pg_authid WHERE "
-	 "rolname=$1 AND rolcanlogin",
-	 NULL, 0},
-	{"auth_type", ST_PGB_LOOKUP, "md5", "any,trust,plain,md5,cert,hba,ldap,pam,scram-sha-256", 0},
-	{"auth_user", ST_PGB_STRING, NULL, NULL, 0},
-	{"autodb_idle_timeout", ST_PGB_TIME, "3600", NULL, 0},
-	{"cancel_wait_timeout", ST_PGB_TIME, "10", NULL, 0},
-	{"client_idle_timeout", ST_PGB_TIME, "0", NULL, 0},
-	{"client_login_timeout", ST_PGB_TIME, "60", NULL, 0},
-	{"client_tls13_ciphers", ST_PGB_STRING, NULL, NULL, 0},
-	{"client_tls_ca_file", ST_PGB_STRING, "", NULL, 0},
-	{"client_tls_cert_file", ST_PGB_STRING, "", NULL, 0},
-	{"client_tls_ciphers", ST_PGB_STRING, "default", NULL, 0},
-	{"client_tls_dheparams", ST_PGB_STRING, "auto", NULL, 0},
-	{"client_tls_ecdhcurve", ST_PGB_STRING, "auto", NULL, 0},
-	{"client_tls_key_file", ST_PGB_STRING, "", NULL, 0},
-	{"client_tls_protocols", ST_PGB_STRING, "secure", NULL, 0},
-	{"client_tls_sslmode", ST_PGB_LOOKUP, "disable", sslmodes, 0},
-	{"conffile", ST_PGB_STRING, NULL, NULL, 0},
-	{"default_pool_size", ST_PGB_INT, "20", NULL, 0},
-	{"disable_pqexec", ST_PGB_INT, "0", NULL, 0},
-	{"dns_max_ttl", ST_PGB_TIME, "15", NULL, 0},
-	{"dns_nxdomain_ttl", ST_PGB_TIME, "15", NULL, 0},
-	{"dns_zone_check_period", ST_PGB_TIME, "0", NULL, 0},
-	{"idle_transaction_timeout", ST_PGB_TIME, "0", NULL, 0},
-	{"ignore_startup_parameters", ST_PGB_STRING, "", NULL, 0},
-	{"job_name", ST_PGB_STRING, "pgbouncer", NULL, 0},
-	{"listen_addr", ST_PGB_STRING, "", NULL, 0},
-	{"listen_backlog", ST_PGB_INT, "128", NULL, 0},
-	{"listen_port", ST_PGB_INT, "6432", NULL, 0},
-	{"log_connections", ST_PGB_INT, "1", NULL, 0},
-	{"log_disconnections", ST_PGB_INT, "1", NULL, 0},
-	{"log_pooler_errors", ST_PGB_INT, "1", NULL, 0},
-	{"log_stats", ST_PGB_INT, "1", NULL, 0},
-	{"logfile", ST_PGB_STRING, "", NULL, 0},
-	{"max_client_conn", ST_PGB_INT, "100", NULL, 0},
-	{"max_db_client_connections", ST_PGB_INT, "0", NULL, 0},
-	{"max_db_connections", ST_PGB_INT, "0", NULL, 0},
-	{"max_packet_size", ST_PGB_UINT, "2147483647", NULL, 0},
-	{"max_prepared_statements", ST_PGB_INT, "200", NULL, 0},
-	{"max_user_client_connections", ST_PGB_INT, "0", NULL, 0},
-	{"max_user_connections", ST_PGB_INT, "0", NULL, 0},
-	{"min_pool_size", ST_PGB_INT, "0", NULL, 0},
-	{"peer_id", ST_PGB_INT, "0", NULL, 0},
-	{"pidfile", ST_PGB_STRING, "", NULL, 0},
-	{"pkt_buf", ST_PGB_INT, "4096", NULL, 0},
-	{"pool_mode", ST_PGB_LOOKUP, "session", pool_modes, 0},
-	{"query_timeout", ST_PGB_TIME, "0", NULL, 0},
-	{"query_wait_notify", ST_PGB_INT, "5", NULL, 0},
-	{"query_wait_timeout", ST_PGB_TIME, "120", NULL, 0},
-	{"reserve_pool_size", ST_PGB_INT, "0", NULL, 0},
-	{"reserve_pool_timeout", ST_PGB_TIME, "5", NULL, 0},
-	{"resolv_conf", ST_PGB_STRING, "", NULL, 0},
-	{"sbuf_loopcnt", ST_PGB_INT, "5", NULL, 0},
-	{"scram_iterations", ST_PGB_INT, "4096", NULL, 0},
-	{"server_check_delay", ST_PGB_TIME, "30", NULL, 0},
-	{"server_check_query", ST_PGB_STRING, "<empty>", NULL, 0},
-	{"server_connect_timeout", ST_PGB_TIME, "15", NULL, 0},
-	{"server_fast_close", ST_PGB_INT, "0", NULL, 0},
-	{"server_idle_timeout", ST_PGB_TIME, "600", NULL, 0},
-	{"server_lifetime", ST_PGB_TIME, "3600", NULL, 0},
-	{"server_login_retry", ST_PGB_TIME, "15", NULL, 0},
-	{"server_reset_query", ST_PGB_STRING, "DISCARD ALL", NULL, 0},
-	{"server_reset_query_always", ST_PGB_INT, "0", NULL, 0},
-	{"server_round_robin", ST_PGB_INT, "0", NULL, 0},
-	{"server_tls13_ciphers", ST_PGB_STRING, NULL, NULL, 0},
-	{"server_tls_ca_file", ST_PGB_STRING, "", NULL, 0},
-	{"server_tls_cert_file", ST_PGB_STRING, "", NULL, 0},
-	{"server_tls_ciphers", ST_PGB_STRING, "default", NULL, 0},
-	{"server_tls_key_file", ST_PGB_STRING, "", NULL, 0},
-	{"server_tls_protocols", ST_PGB_STRING, "secure", NULL, 0},
-	{"server_tls_sslmode", ST_PGB_LOOKUP, "prefer", sslmodes, 0},
-	{"so_reuseport", ST_PGB_INT, "0", NULL, 0},
-	{"stats_period", ST_PGB_INT, "60", NULL, 0},
-	{"stats_users", ST_PGB_STRING, "", NULL, 0},
-	{"suspend_timeout", ST_PGB_TIME, "10", NULL, 0},
-	{"syslog", ST_PGB_INT, "0", NULL, 0},
-	{"syslog_facility", ST_PGB_STRING, "daemon", NULL, 0},
-	{"syslog_ident", ST_PGB_STRING, "pgbouncer", NULL, 0},
-	{"tcp_defer_accept", ST_PGB_INT, "1", NULL, 0},
-	{"tcp_keepalive", ST_PGB_INT, "1", NULL, 0},
-	{"tcp_keepcnt", ST_PGB_INT, "0", NULL, 0},
-	{"tcp_keepidle", ST_PGB_INT, "0", NULL, 0},
-	{"tcp_keepintvl", ST_PGB_INT, "0", NULL, 0},
-	{"tcp_socket_buffer", ST_PGB_INT, "0", NULL, 0},
-	{"tcp_user_timeout", ST_PGB_INT, "0", NULL, 0},
-	{"track_extra_parameters", ST_PGB_STRING, "IntervalStyle", NULL, 0},
-	{"transaction_timeout", ST_PGB_TIME, "0", NULL, 0},
-	{"unix_socket_dir", ST_PGB_STRING, "/tmp", NULL, 0},
-	{"unix_socket_group", ST_PGB_STRING, "", NULL, 0},
-	{"unix_socket_mode", ST_PGB_INT, "0777", NULL, 0},
-	{"user", ST_PGB_STRING, NULL, NULL, 0},
-	{"verbose", ST_PGB_INT, NULL, NULL, 0},
+    {"admin_users", ST_PGB_STRING, "", NULL, 0},
+    {"application_name_add_host", ST_PGB_INT, "0", NULL, 0},
+    {"auth_dbname", ST_PGB_STRING, NULL, NULL, 0},
+    {"auth_file", ST_PGB_STRING, NULL, NULL, 0},
+    {"auth_hba_file", ST_PGB_STRING, "", NULL, 0},
+    {"auth_ident_file", ST_PGB_STRING, NULL, NULL, 0},
+    {"auth_ldap_options", ST_PGB_STRING, NULL, NULL, 1},
+    {"auth_query", ST_PGB_STRING,
+     "SELECT rolname, CASE WHEN rolvaliduntil < now() THEN NULL ELSE rolpassword END FROM pg_authid WHERE "
+     "rolname=$1 AND rolcanlogin",
+     NULL, 0},
+    {"auth_type", ST_PGB_LOOKUP, "md5", "any,trust,plain,md5,cert,hba,ldap,pam,scram-sha-256", 0},
+    {"auth_user", ST_PGB_STRING, NULL, NULL, 0},
+    {"autodb_idle_timeout", ST_PGB_TIME, "3600", NULL, 0},
+    {"cancel_wait_timeout", ST_PGB_TIME, "10", NULL, 0},
+    {"client_idle_timeout", ST_PGB_TIME, "0", NULL, 0},
+    {"client_login_timeout", ST_PGB_TIME, "60", NULL, 0},
+    {"client_tls13_ciphers", ST_PGB_STRING, NULL, NULL, 0},
+    {"client_tls_ca_file", ST_PGB_STRING, "", NULL, 0},
+    {"client_tls_cert_file", ST_PGB_STRING, "", NULL, 0},
+    {"client_tls_ciphers", ST_PGB_STRING, "default", NULL, 0},
+    {"client_tls_dheparams", ST_PGB_STRING, "auto", NULL, 0},
+    {"client_tls_ecdhcurve", ST_PGB_STRING, "auto", NULL, 0},
+    {"client_tls_key_file", ST_PGB_STRING, "", NULL, 0},
+    {"client_tls_protocols", ST_PGB_STRING, "secure", NULL, 0},
+    {"client_tls_sslmode", ST_PGB_LOOKUP, "disable", sslmodes, 0},
+    {"conffile", ST_PGB_STRING, NULL, NULL, 0},
+    {"default_pool_size", ST_PGB_INT, "20", NULL, 0},
+    {"disable_pqexec", ST_PGB_INT, "0", NULL, 0},
+    {"dns_max_ttl", ST_PGB_TIME, "15", NULL, 0},
+    {"dns_nxdomain_ttl", ST_PGB_TIME, "15", NULL, 0},
+    {"dns_zone_check_period", ST_PGB_TIME, "0", NULL, 0},
+    {"idle_transaction_timeout", ST_PGB_TIME, "0", NULL, 0},
+    {"ignore_startup_parameters", ST_PGB_STRING, "", NULL, 0},
+    {"job_name", ST_PGB_STRING, "pgbouncer", NULL, 0},
+    {"listen_addr", ST_PGB_STRING, "", NULL, 0},
+    {"listen_backlog", ST_PGB_INT, "128", NULL, 0},
+    {"listen_port", ST_PGB_INT, "6432", NULL, 0},
+    {"log_connections", ST_PGB_INT, "1", NULL, 0},
+    {"log_disconnections", ST_PGB_INT, "1", NULL, 0},
+    {"log_pooler_errors", ST_PGB_INT, "1", NULL, 0},
+    {"log_stats", ST_PGB_INT, "1", NULL, 0},
+    {"logfile", ST_PGB_STRING, "", NULL, 0},
+    {"max_client_conn", ST_PGB_INT, "100", NULL, 0},
+    {"max_db_client_connections", ST_PGB_INT, "0", NULL, 0},
+    {"max_db_connections", ST_PGB_INT, "0", NULL, 0},
+    {"max_packet_size", ST_PGB_UINT, "2147483647", NULL, 0},
+    {"max_prepared_statements", ST_PGB_INT, "200", NULL, 0},
+    {"max_user_client_connections", ST_PGB_INT, "0", NULL, 0},
+    {"max_user_connections", ST_PGB_INT, "0", NULL, 0},
+    {"min_pool_size", ST_PGB_INT, "0", NULL, 0},
+    {"peer_id", ST_PGB_INT, "0", NULL, 0},
+    {"pidfile", ST_PGB_STRING, "", NULL, 0},
+    {"pkt_buf", ST_PGB_INT, "4096", NULL, 0},
+    {"pool_mode", ST_PGB_LOOKUP, "session", pool_modes, 0},
+    {"query_timeout", ST_PGB_TIME, "0", NULL, 0},
+    {"query_wait_notify", ST_PGB_INT, "5", NULL, 0},
+    {"query_wait_timeout", ST_PGB_TIME, "120", NULL, 0},
+    {"reserve_pool_size", ST_PGB_INT, "0", NULL, 0},
+    {"reserve_pool_timeout", ST_PGB_TIME, "5", NULL, 0},
+    {"resolv_conf", ST_PGB_STRING, "", NULL, 0},
+    {"sbuf_loopcnt", ST_PGB_INT, "5", NULL, 0},
+    {"scram_iterations", ST_PGB_INT, "4096", NULL, 0},
+    {"server_check_delay", ST_PGB_TIME, "30", NULL, 0},
+    {"server_check_query", ST_PGB_STRING, "<empty>", NULL, 0},
+    {"server_connect_timeout", ST_PGB_TIME, "15", NULL, 0},
+    {"server_fast_close", ST_PGB_INT, "0", NULL, 0},
+    {"server_idle_timeout", ST_PGB_TIME, "600", NULL, 0},
+    {"server_lifetime", ST_PGB_TIME, "3600", NULL, 0},
+    {"server_login_retry", ST_PGB_TIME, "15", NULL, 0},
+    {"server_reset_query", ST_PGB_STRING, "DISCARD ALL", NULL, 0},
+    {"server_reset_query_always", ST_PGB_INT, "0", NULL, 0},
+    {"server_round_robin", ST_PGB_INT, "0", NULL, 0},
+    {"server_tls13_ciphers", ST_PGB_STRING, NULL, NULL, 0},
+    {"server_tls_ca_file", ST_PGB_STRING, "", NULL, 0},
+    {"server_tls_cert_file", ST_PGB_STRING, "", NULL, 0},
+    {"server_tls_ciphers", ST_PGB_STRING, "default", NULL, 0},
+    {"server_tls_key_file", ST_PGB_STRING, "", NULL, 0},
+    {"server_tls_protocols", ST_PGB_STRING, "secure", NULL, 0},
+    {"server_tls_sslmode", ST_PGB_LOOKUP, "prefer", sslmodes, 0},
+    {"so_reuseport", ST_PGB_INT, "0", NULL, 0},
+    {"stats_period", ST_PGB_INT, "60", NULL, 0},
+    {"stats_users", ST_PGB_STRING, "", NULL, 0},
+    {"suspend_timeout", ST_PGB_TIME, "10", NULL, 0},
+    {"syslog", ST_PGB_INT, "0", NULL, 0},
+    {"syslog_facility", ST_PGB_STRING, "daemon", NULL, 0},
+    {"syslog_ident", ST_PGB_STRING, "pgbouncer", NULL, 0},
+    {"tcp_defer_accept", ST_PGB_INT, "1", NULL, 0},
+    {"tcp_keepalive", ST_PGB_INT, "1", NULL, 0},
+    {"tcp_keepcnt", ST_PGB_INT, "0", NULL, 0},
+    {"tcp_keepidle", ST_PGB_INT, "0", NULL, 0},
+    {"tcp_keepintvl", ST_PGB_INT, "0", NULL, 0},
+    {"tcp_socket_buffer", ST_PGB_INT, "0", NULL, 0},
+    {"tcp_user_timeout", ST_PGB_INT, "0", NULL, 0},
+    {"track_extra_parameters", ST_PGB_STRING, "IntervalStyle", NULL, 0},
+    {"transaction_timeout", ST_PGB_TIME, "0", NULL, 0},
+    {"unix_socket_dir", ST_PGB_STRING, "/tmp", NULL, 0},
+    {"unix_socket_group", ST_PGB_STRING, "", NULL, 0},
+    {"unix_socket_mode", ST_PGB_INT, "0777", NULL, 0},
+    {"user", ST_PGB_STRING, NULL, NULL, 0},
+    {"verbose", ST_PGB_INT, NULL, NULL, 0},
 };
 const size_t st_pgbouncer_settings_count = sizeof(st_pgbouncer_settings) / sizeof(st_pgbouncer_settings[0]);
 
@@ -161,51 +161,48 @@ struct cstr_param {
 	const char *values;
 };
 static const struct cstr_param database_params[] = {
-	{"dbname", CSTR_STRING, NULL},
-	{"host", CSTR_STRING, NULL},
-	{"port", CSTR_PORT, NULL},
-	{"user", CSTR_STRING, NULL},
-	{"password", CSTR_SECRET, NULL},
-	{"auth_user", CSTR_STRING, NULL},
-	{"auth_dbname", CSTR_STRING, NULL},
-	{"client_encoding", CSTR_STRING, NULL},
-	{"datestyle", CSTR_STRING, NULL},
-	{"timezone", CSTR_STRING, NULL},
-	{"pool_size", CSTR_ATOI, NULL},
-	{"min_pool_size", CSTR_ATOI, NULL},
-	{"reserve_pool", CSTR_ATOI, NULL},
-	{"max_db_connections", CSTR_ATOI, NULL},
-	{"max_db_client_connections", CSTR_ATOI, NULL},
-	{"server_lifetime", CSTR_SECONDS, NULL},
-	{"load_balance_hosts", CSTR_LOOKUP, "disable,round-robin"},
-	{"pool_mode", CSTR_LOOKUP, pool_modes},
-	{"target_session_attrs", CSTR_LOOKUP, "any,read-write,read-only,primary,standby,prefer-standby"},
-	{"connect_query", CSTR_STRING, NULL},
-	{"application_name", CSTR_STRING, NULL},
-	{"auth_query", CSTR_STRING, NULL},
-	{NULL, CSTR_STRING, NULL},
+    {"dbname", CSTR_STRING, NULL},
+    {"host", CSTR_STRING, NULL},
+    {"port", CSTR_PORT, NULL},
+    {"user", CSTR_STRING, NULL},
+    {"password", CSTR_SECRET, NULL},
+    {"auth_user", CSTR_STRING, NULL},
+    {"auth_dbname", CSTR_STRING, NULL},
+    {"client_encoding", CSTR_STRING, NULL},
+    {"datestyle", CSTR_STRING, NULL},
+    {"timezone", CSTR_STRING, NULL},
+    {"pool_size", CSTR_ATOI, NULL},
+    {"min_pool_size", CSTR_ATOI, NULL},
+    {"reserve_pool", CSTR_ATOI, NULL},
+    {"max_db_connections", CSTR_ATOI, NULL},
+    {"max_db_client_connections", CSTR_ATOI, NULL},
+    {"server_lifetime", CSTR_SECONDS, NULL},
+    {"load_balance_hosts", CSTR_LOOKUP, "disable,round-robin"},
+    {"pool_mode", CSTR_LOOKUP, pool_modes},
+    {"target_session_attrs", CSTR_LOOKUP, "any,read-write,read-only,primary,standby,prefer-standby"},
+    {"connect_query", CSTR_STRING, NULL},
+    {"application_name", CSTR_STRING, NULL},
+    {"auth_query", CSTR_STRING, NULL},
+    {NULL, CSTR_STRING, NULL},
 };
 static const struct cstr_param user_params[] = {
-	{"pool_mode", CSTR_LOOKUP, pool_modes},
-	{"pool_size", CSTR_ATOI, NULL},
-	{"max_user_connections", CSTR_ATOI, NULL},
-	{"client_idle_timeout", CSTR_SECONDS, NULL},
-	{"max_user_client_connections", CSTR_ATOI, NULL},
-	{NULL, CSTR_STRING, NULL},
+    {"pool_mode", CSTR_LOOKUP, pool_modes},           {"pool_size", CSTR_ATOI, NULL},
+    {"max_user_connections", CSTR_ATOI, NULL},        {"client_idle_timeout", CSTR_SECONDS, NULL},
+    {"max_user_client_connections", CSTR_ATOI, NULL}, {NULL, CSTR_STRING, NULL},
 };
 static const struct cstr_param peer_params[] = {
-	{"host", CSTR_STRING, NULL},
-	{"port", CSTR_PORT, NULL},
-	{"pool_size", CSTR_ATOI, NULL},
-	{NULL, CSTR_STRING, NULL},
+    {"host", CSTR_STRING, NULL},
+    {"port", CSTR_PORT, NULL},
+    {"pool_size", CSTR_ATOI, NULL},
+    {NULL, CSTR_STRING, NULL},
 };
 
 struct pgb {
 	struct st_ctx *ctx;
 	const char *component;
 	int depth;
-	int main_seen;     /* a [pgbouncer] section header was read */
-	int kind_needed;   /* <component>.kind is not known yet: record it at the first section */
+	int main_seen;   /* a [pgbouncer] section header was read */
+	int kind_needed; /* <component>.kind is not known yet: record it at the first section */
 	unsigned errors;
 	const char *section; /* current section (arena), NULL before the first; it carries over %include */
 };
@@ -281,7 +278,8 @@ static size_t distance(const char *a, const char *b, size_t cap)
 				best = d[i - 1][j] + 1;
 			if (d[i][j - 1] + 1 < best)
 				best = d[i][j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
 				best = d[i - 2][j - 2] + 1;
 			d[i][j] = best;
 		}
@@ -370,9 +368,11 @@ static void set_param(struct pgb *p, struct pgb_file *pf, const char *key, size_
 		const char *hint = st_pgbouncer_setting_suggest(key);
 		if (hint)
 			report(p, pf, ST_SEV_WARNING, koff,
-			       "unknown setting '%s' (did you mean '%s'?); PgBouncer refuses to start with it", key, hint);
+			       "unknown setting '%s' (did you mean '%s'?); PgBouncer refuses to start with it", key,
+			       hint);
 		else
-			report(p, pf, ST_SEV_WARNING, koff, "unknown setting '%s'; PgBouncer refuses to start with it", key);
+			report(p, pf, ST_SEV_WARNING, koff, "unknown setting '%s'; PgBouncer refuses to start with it",
+			       key);
 		return;
 	}
 	struct st_origin o = origin_at(pf, voff, vlen);
@@ -400,7 +400,8 @@ static void set_param(struct pgb *p, struct pgb_file *pf, const char *key, size_
 		int64_t us;
 		if (parse_seconds(val, &us) < 0) {
 			report(p, pf, ST_SEV_ERROR, voff,
-			       "invalid value for %s: '%s' is not a number of seconds (fractions allowed, no units)", key, val);
+			       "invalid value for %s: '%s' is not a number of seconds (fractions allowed, no units)",
+			       key, val);
 			return;
 		}
 		v = st_value_duration(us);
@@ -409,7 +410,8 @@ static void set_param(struct pgb *p, struct pgb_file *pf, const char *key, size_
 	case ST_PGB_LOOKUP: {
 		const char *canon = lookup(p->ctx, s->values, val);
 		if (!canon) {
-			report(p, pf, ST_SEV_ERROR, voff, "invalid value for %s: '%s' (one of: %s)", key, val, s->values);
+			report(p, pf, ST_SEV_ERROR, voff, "invalid value for %s: '%s' (one of: %s)", key, val,
+			       s->values);
 			return;
 		}
 		v = st_value_string(canon);
@@ -474,7 +476,8 @@ static void set_entry(struct pgb *p, struct pgb_file *pf, const char *what, cons
 			for (;;) {
 				if (i >= n) {
 					st_buf_free(&b);
-					report(p, pf, ST_SEV_ERROR, coff + vs, "unterminated quoted value in connection string");
+					report(p, pf, ST_SEV_ERROR, coff + vs,
+					       "unterminated quoted value in connection string");
 					return;
 				}
 				if (cs[i] == '\'') {
@@ -512,8 +515,8 @@ static void set_entry(struct pgb *p, struct pgb_file *pf, const char *what, cons
 		if (!cp->name) {
 			const char *hint = cstr_suggest(params, key);
 			if (hint)
-				report(p, pf, ST_SEV_ERROR, coff + ks, "unrecognized %s parameter '%s' (did you mean '%s'?)",
-				       what, key, hint);
+				report(p, pf, ST_SEV_ERROR, coff + ks,
+				       "unrecognized %s parameter '%s' (did you mean '%s'?)", what, key, hint);
 			else
 				report(p, pf, ST_SEV_ERROR, coff + ks, "unrecognized %s parameter '%s'", what, key);
 			return;
@@ -540,7 +543,8 @@ static void set_entry(struct pgb *p, struct pgb_file *pf, const char *what, cons
 		case CSTR_LOOKUP: {
 			const char *canon = lookup(ctx, cp->values, val);
 			if (!canon) {
-				report(p, pf, ST_SEV_ERROR, coff + vs, "invalid %s: '%s' (one of: %s)", key, val, cp->values);
+				report(p, pf, ST_SEV_ERROR, coff + vs, "invalid %s: '%s' (one of: %s)", key, val,
+				       cp->values);
 				return;
 			}
 			v = st_value_string(canon);
@@ -584,7 +588,8 @@ static void include(struct pgb *p, struct pgb_file *pf, const char *arg, size_t 
 		return;
 	}
 	if (arg[0] == '/' || arg[0] == '~') {
-		st_diag(ctx, ST_SEV_INFO, &o, "not followed: %s is outside the audited tree (a path in the container)", arg);
+		st_diag(ctx, ST_SEV_INFO, &o, "not followed: %s is outside the audited tree (a path in the container)",
+		        arg);
 		return;
 	}
 	const char *slash = strrchr(pf->path, '/');
@@ -628,7 +633,8 @@ static void parse_file(struct pgb *p, struct pgb_file *pf)
 			if (arg && *arg)
 				include(p, pf, arg, a, e - a);
 			else if (arg)
-				report(p, pf, ST_SEV_ERROR, i, "%%include without a file name (PgBouncer stops loading here)");
+				report(p, pf, ST_SEV_ERROR, i,
+				       "%%include without a file name (PgBouncer stops loading here)");
 			i = eol;
 			continue;
 		}
@@ -641,7 +647,8 @@ static void parse_file(struct pgb *p, struct pgb_file *pf)
 			while (e < eol && s[e] != ']')
 				e++;
 			if (e >= eol) {
-				report(p, pf, ST_SEV_ERROR, i, "syntax error: missing ']' (PgBouncer stops loading here)");
+				report(p, pf, ST_SEV_ERROR, i,
+				       "syntax error: missing ']' (PgBouncer stops loading here)");
 				p->section = NULL;
 				i = eol;
 				continue;
@@ -653,7 +660,8 @@ static void parse_file(struct pgb *p, struct pgb_file *pf)
 			}
 			if (strcmp(name, "pgbouncer") && strcmp(name, "databases") && strcmp(name, "users") &&
 			    strcmp(name, "peers")) {
-				report(p, pf, ST_SEV_ERROR, b, "unknown section [%s]; PgBouncer refuses to start", name);
+				report(p, pf, ST_SEV_ERROR, b, "unknown section [%s]; PgBouncer refuses to start",
+				       name);
 				p->section = NULL;
 			} else {
 				p->section = name;
@@ -741,7 +749,8 @@ int st_pgbouncer_load(struct st_ctx *ctx, const struct st_file *f)
 	int main_name = strcmp(f->name, "pgbouncer.ini") == 0;
 	if (!main_name && !has_line(f->data, f->size, "[pgbouncer]") && !has_line(f->data, f->size, "%include")) {
 		struct st_origin o = st_origin_file(f->path, 0, 0);
-		st_diag(ctx, ST_SEV_INFO, &o, "no [pgbouncer] section: a fragment read through %%include, not loaded alone");
+		st_diag(ctx, ST_SEV_INFO, &o,
+		        "no [pgbouncer] section: a fragment read through %%include, not loaded alone");
 		return 0;
 	}
 	struct pgb p = {.ctx = ctx, .component = "pgbouncer"};
@@ -759,7 +768,8 @@ int st_pgbouncer_load(struct st_ctx *ctx, const struct st_file *f)
 	}
 	if (!p.main_seen) {
 		struct st_origin o = st_origin_file(f->path, 0, 0);
-		st_diag(ctx, ST_SEV_ERROR, &o, "no [pgbouncer] section: PgBouncer refuses to start (main section missing)");
+		st_diag(ctx, ST_SEV_ERROR, &o,
+		        "no [pgbouncer] section: PgBouncer refuses to start (main section missing)");
 	}
 	return p.errors ? -1 : 0;
 }

@@ -80,35 +80,37 @@ static void test_flags(void)
 {
 	struct st_ctx ctx;
 	st_ctx_init(&ctx);
-	const char *y = "services:\n"
-	                "  db:\n"
-	                "    image: postgres:15-alpine\n"
-	                "    command: postgres -c max_connections=150 -c 'work_mem=8MB' --shared-buffers=1GB -N 90\n"
-	                "  db2:\n"
-	                "    image: bitnami/postgresql:16.2.0\n"
-	                "    command: [\"postgres\", \"-c\", \"max_connections=120\", \"-c\", \"max_wal_size=2GB\"]\n"
-	                "  my:\n"
-	                "    image: mysql/mysql-server:8.0.36\n"
-	                "    command: --max-connections=500 --innodb_buffer_pool_size 1G --skip-name-resolve --skip-log-bin\n"
-	                "  maria:\n"
-	                "    image: mariadb:10.11\n"
-	                "    command: [\"mysqld\", \"--max_connections=300\"]\n"
-	                "  cache:\n"
-	                "    image: redis:7-alpine\n"
-	                "    command: redis-server --maxmemory 256mb --appendonly yes --save 60 1000\n"
-	                "  shell:\n"
-	                "    image: postgres\n"
-	                "    command: sh -c 'echo -c max_connections=1'\n"
-	                "  bad:\n"
-	                "    image: postgres:14\n"
-	                "    command: [\"-c\", \"max_connections\"]\n";
+	const char *y =
+	    "services:\n"
+	    "  db:\n"
+	    "    image: postgres:15-alpine\n"
+	    "    command: postgres -c max_connections=150 -c 'work_mem=8MB' --shared-buffers=1GB -N 90\n"
+	    "  db2:\n"
+	    "    image: bitnami/postgresql:16.2.0\n"
+	    "    command: [\"postgres\", \"-c\", \"max_connections=120\", \"-c\", \"max_wal_size=2GB\"]\n"
+	    "  my:\n"
+	    "    image: mysql/mysql-server:8.0.36\n"
+	    "    command: --max-connections=500 --innodb_buffer_pool_size 1G --skip-name-resolve --skip-log-bin\n"
+	    "  maria:\n"
+	    "    image: mariadb:10.11\n"
+	    "    command: [\"mysqld\", \"--max_connections=300\"]\n"
+	    "  cache:\n"
+	    "    image: redis:7-alpine\n"
+	    "    command: redis-server --maxmemory 256mb --appendonly yes --save 60 1000\n"
+	    "  shell:\n"
+	    "    image: postgres\n"
+	    "    command: sh -c 'echo -c max_connections=1'\n"
+	    "  bad:\n"
+	    "    image: postgres:14\n"
+	    "    command: [\"-c\", \"max_connections\"]\n";
 	load(&ctx, "docker-compose.yml", y);
 	dump(&ctx);
 	is_str(text(&ctx, "db.kind"), "postgresql", "postgres image kind");
 	is_str(text(&ctx, "db.version"), "15", "15-alpine -> 15");
 	const struct st_fact_entry *e = st_fact_entry(&ctx, "db.max_connections");
 	ok(e && e->n == 2 && e->chain[0]->value.i == 150, "-c max_connections=150");
-	ok(e && e->chain[0]->origin.line == 4 && e->chain[0]->origin.col == 42, "position of the value inside the command");
+	ok(e && e->chain[0]->origin.line == 4 && e->chain[0]->origin.col == 42,
+	   "position of the value inside the command");
 	ok(e && e->chain[0]->layer == ST_LAYER_COMMAND, "command layer");
 	ok(e && e->chain[0]->origin.value_len == 3 && e->chain[0]->origin.value_off == 87, "value span is 150");
 	ok(st_fact_get(&ctx, "db.work_mem") != NULL, "quoted -c word");
@@ -162,7 +164,8 @@ static void test_yaml(void)
 	                "    environment:\n"
 	                "      <<: *env\n"
 	                "      POSTGRES_DB: override\n"
-	                "  b: {image: 'redis:6', ports: [\"6379:6379\", \"127.0.0.1:8000-8001:9000-9001/udp\", {target: 80, published: 8080}]}\n"
+	                "  b: {image: 'redis:6', ports: [\"6379:6379\", \"127.0.0.1:8000-8001:9000-9001/udp\", "
+	                "{target: 80, published: 8080}]}\n"
 	                "  c:\n"
 	                "    <<: *common\n"
 	                "    command: >\n"
@@ -200,7 +203,8 @@ static void test_yaml(void)
 	ok(has_diag(&ctx, ST_SEV_ERROR, 1, 1, "must be a mapping"), "a list is not a compose file");
 	/* billion laughs: aliases are shared nodes, never expanded */
 	load(&ctx, "docker-compose.yml",
-	     "a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b]\n"
+	     "a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, "
+	     "*b]\n"
 	     "services:\n  s:\n    <<: &m {image: x}\n    environment: *c\n    command: *c\n");
 	ok(1, "aliases in a bomb shape load quickly");
 	st_ctx_free(&ctx);
@@ -265,10 +269,13 @@ static void test_env_and_links(void)
 	ok(st_fact_get(&ctx, "link.config.stack/initdb") == NULL, "a directory is not a config file");
 	is_str(text(&ctx, "link.configdir.stack/mysql/conf.d"), "my", "long-syntax bind of conf.d");
 	is_str(text(&ctx, "my.env.MODE"), "compose", "environment wins over env_file");
-	ok(st_fact_entry(&ctx, "my.env.MODE") && st_fact_entry(&ctx, "my.env.MODE")->n == 2, "env_file value kept below");
+	ok(st_fact_entry(&ctx, "my.env.MODE") && st_fact_entry(&ctx, "my.env.MODE")->n == 2,
+	   "env_file value kept below");
 	f = st_fact_get(&ctx, "my.env.API_TOKEN");
-	ok(f && f->value.secret && strcmp(f->origin.file, "stack/app.env") == 0, "env_file key, secret by name, its origin");
-	ok(st_fact_get(&ctx, "my.env.MARIADB_ROOT_PASSWORD") && st_fact_get(&ctx, "my.env.MARIADB_ROOT_PASSWORD")->value.secret,
+	ok(f && f->value.secret && strcmp(f->origin.file, "stack/app.env") == 0,
+	   "env_file key, secret by name, its origin");
+	ok(st_fact_get(&ctx, "my.env.MARIADB_ROOT_PASSWORD") &&
+	       st_fact_get(&ctx, "my.env.MARIADB_ROOT_PASSWORD")->value.secret,
 	   "MARIADB_ROOT_PASSWORD secret");
 	is_str(text(&ctx, "my.kind"), "mariadb", "mariadb without tag");
 	for (size_t i = 0; i < ctx.diags.n; i++)

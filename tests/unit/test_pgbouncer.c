@@ -62,21 +62,22 @@ static void test_basic(void)
 {
 	struct st_ctx ctx;
 	st_ctx_init(&ctx);
-	const char *text = ";; comment\n"
-	                   "[databases]\n"
-	                   "app = host=db port=5433 dbname=appdb user=u password='s3 cr''et' pool_size=15 pool_mode=Session\n"
-	                   "* = host=fallback\n"
-	                   "\n"
-	                   "[pgbouncer]\n"
-	                   "  # indented comment\n"
-	                   "listen_port = 010\n"
-	                   "max_client_conn=0x20\n"
-	                   "pool_mode = TRANSACTION\n"
-	                   "server_lifetime = 1.5\n"
-	                   "query_wait_timeout = 30\r\n"
-	                   "auth_type = scram-sha-256\n"
-	                   "[users]\n"
-	                   "bob = pool_mode=statement max_user_connections=7\n";
+	const char *text =
+	    ";; comment\n"
+	    "[databases]\n"
+	    "app = host=db port=5433 dbname=appdb user=u password='s3 cr''et' pool_size=15 pool_mode=Session\n"
+	    "* = host=fallback\n"
+	    "\n"
+	    "[pgbouncer]\n"
+	    "  # indented comment\n"
+	    "listen_port = 010\n"
+	    "max_client_conn=0x20\n"
+	    "pool_mode = TRANSACTION\n"
+	    "server_lifetime = 1.5\n"
+	    "query_wait_timeout = 30\r\n"
+	    "auth_type = scram-sha-256\n"
+	    "[users]\n"
+	    "bob = pool_mode=statement max_user_connections=7\n";
 	load_text(&ctx, "pgbouncer/pgbouncer.ini", text);
 	dump_diags(&ctx);
 	is_int(st_diag_count(&ctx, ST_SEV_WARNING), 0, "a valid file has no diagnostics");
@@ -91,7 +92,8 @@ static void test_basic(void)
 	ok(f && f->value.kind == ST_VAL_DURATION && f->value.i == 1500000, "fractional seconds -> microseconds");
 	f = get(&ctx, "pgbouncer.query_wait_timeout");
 	ok(f && f->value.i == 30000000, "CRLF line: the value is trimmed");
-	ok(f && f->origin.line == 12 && f->origin.col == 22 && f->origin.value_len == 2, "origin of 30 is 12:22, 2 bytes");
+	ok(f && f->origin.line == 12 && f->origin.col == 22 && f->origin.value_len == 2,
+	   "origin of 30 is 12:22, 2 bytes");
 	f = get(&ctx, "pgbouncer.databases.app.host");
 	is_str(f ? f->value.text : NULL, "db", "database host");
 	ok(f && f->origin.line == 3 && f->origin.col == 12, "host value at 3:12");
@@ -175,7 +177,8 @@ static void test_includes_and_links(void)
 	snprintf(root, sizeof root, "/tmp/st-pgb-XXXXXX");
 	if (!mkdtemp(root))
 		abort();
-	put("pgb/pgbouncer.ini", "[pgbouncer]\n%include dbs.ini\nmax_client_conn = 300\n%include /etc/pgbouncer/x.ini\n");
+	put("pgb/pgbouncer.ini",
+	    "[pgbouncer]\n%include dbs.ini\nmax_client_conn = 300\n%include /etc/pgbouncer/x.ini\n");
 	put("pgb/dbs.ini", "[databases]\nmain = host=pg\n[pgbouncer]\ndefault_pool_size = 30\n");
 	put("pgb/loop.ini", "[pgbouncer]\n%include loop.ini\n");
 	struct st_ctx ctx;
@@ -242,7 +245,8 @@ static void test_hostile(void)
 	for (int i = 0; i < 10000; i++)
 		st_buf_putc(&b, '\'');
 	load_text(&ctx, "pgbouncer.ini", st_buf_cstr(&b));
-	ok(st_diag_count(&ctx, ST_SEV_ERROR) <= 52, "errors per file are capped (%zu)", st_diag_count(&ctx, ST_SEV_ERROR));
+	ok(st_diag_count(&ctx, ST_SEV_ERROR) <= 52, "errors per file are capped (%zu)",
+	   st_diag_count(&ctx, ST_SEV_ERROR));
 	st_buf_free(&b);
 	st_ctx_free(&ctx);
 }
