@@ -939,17 +939,13 @@ static void celery_command(struct sh *sh, struct word *args, size_t n)
 	for (size_t i = 0; i < n_pos; i++)
 		if (strcmp(pos[i]->text, "worker") == 0)
 			worker = 1;
+	if (!worker)
+		return; /* beat, flower, inspect ...: no worker processes */
 	for (size_t i = 0; i < k; i++) {
 		const struct opt *o = ov[i].opt;
 		if (!o->key)
 			continue;
 		struct prov p = value_prov(sh, ov[i].w, ov[i].raw_off);
-		if (strcmp(o->key, "app") == 0 || strcmp(o->key, "broker") == 0) {
-			record(sh, "celery", o->key, V_STR, ov[i].text, &p, ST_LAYER_COMMAND);
-			continue;
-		}
-		if (!worker)
-			continue;
 		if (strcmp(o->key, "autoscale") == 0 && !p.unknown) {
 			/* --autoscale max,min */
 			const char *comma = strchr(ov[i].text, ',');
@@ -963,8 +959,6 @@ static void celery_command(struct sh *sh, struct word *args, size_t n)
 		}
 		record(sh, "celery", o->key, o->type, ov[i].text, &p, ST_LAYER_COMMAND);
 	}
-	if (!worker)
-		return;
 	int64_t cpus = 0;
 	if (st_app_cpus(sh->ctx, &cpus))
 		record_default(sh, "celery", "concurrency", st_value_int(cpus), "Celery default: number of CPUs (host.cpus)");

@@ -1018,7 +1018,13 @@ static struct st_py_val *env_hit(struct ev *e, const char *how, const char *var,
 	v->secret = hit.secret;
 	v->derived = 1;
 	const struct tok *t = &e->t[t0 < e->end ? t0 : 0];
-	v->origin.detail = st_arena_printf(&e->sc->ctx->arena, "via %s('%s') at %s:%u", how, var, e->sc->path, t->line);
+	size_t hl = strlen(how);
+	if (hl > 2 && strcmp(how + hl - 2, "[]") == 0) /* os.environ['X'] */
+		v->origin.detail = st_arena_printf(&e->sc->ctx->arena, "via %.*s['%s'] at %s:%u", (int)(hl - 2), how, var,
+		                                   e->sc->path, t->line);
+	else
+		v->origin.detail = st_arena_printf(&e->sc->ctx->arena, "via %s('%s') at %s:%u", how, var, e->sc->path,
+		                                   t->line);
 	v->dep = st_arena_printf(&e->sc->ctx->arena, "%s from %s:%u", var, hit.origin.file ? hit.origin.file : "?",
 	                         hit.origin.line);
 	return v;
@@ -1039,6 +1045,9 @@ static struct st_py_val *env_get(struct ev *e, const char *how, struct st_py_val
 			return unknown(e, t0, t1, "%s is not set and its default is not evaluated", name->s);
 		return as_default(e, dflt, name->s);
 	}
+	if (required && strcmp(how, "os.environ[]") == 0)
+		return unknown(e, t0, t1, "%s is not set in any .env file seen (os.environ['%s'] raises KeyError without it)",
+		               name->s, name->s);
 	if (required)
 		return unknown(e, t0, t1, "%s is not set in any .env file seen (%s fails without it)", name->s, how);
 	/* None at run time; kept as None so `getenv('X') or 'default'` takes the default */
@@ -1998,7 +2007,7 @@ static struct st_py_val *parse_primary(struct ev *e)
 			if (v->kind == ST_PY_UNKNOWN)
 				continue;
 			if (v->kind == ST_PY_REF && !v->base && (strcmp(v->s, "os.environ") == 0 || strcmp(v->s, "environ") == 0)) {
-				v = env_get(e, "os.environ", k, NULL, 1, t0, e->pos);
+				v = env_get(e, "os.environ[]", k, NULL, 1, t0, e->pos);
 			} else if (k->kind == ST_PY_UNKNOWN) {
 				v = k;
 			} else if (v->kind == ST_PY_DICT) {
