@@ -180,6 +180,46 @@ const char *st_mysql_var_suggest(const char *name);
 enum st_match st_compose_match(const char *path, const char *name, const char *head, size_t head_len);
 int st_compose_load(struct st_ctx *ctx, const struct st_file *f);
 
+/* PostgreSQL settings of majors 12-17: a real 15 server's pg_settings (data/pg_settings_15.tsv, hidden enum
+ * spellings in data/pg_enum_aliases_15.tsv) plus the differences of the other majors from the release notes
+ * (data/pg_settings_versions.tsv); the C table is generated at build time by src/loaders/pg_settings_gen.py. */
+enum st_pg_type { ST_PG_BOOL, ST_PG_INT, ST_PG_REAL, ST_PG_ENUM, ST_PG_STRING };
+enum st_pg_unit_kind { ST_PG_UNIT_NONE, ST_PG_UNIT_BYTES, ST_PG_UNIT_USEC };
+struct st_pg_setting {
+	const char *name; /* lower case */
+	enum st_pg_type type;
+	enum st_pg_unit_kind unit_kind;
+	int64_t unit_mult; /* bytes or microseconds per unit of a bare number (8192 for shared_buffers) */
+	const char *unit;  /* as pg_settings prints it: "8kB", "ms", "" */
+	const char *boot_val, *min_val, *max_val; /* PostgreSQL 15's (or the first major's when not in 15) */
+	const char *enumvals; /* comma-separated, or NULL */
+	const char *context;  /* postmaster (restart), sighup (reload), superuser, user, internal, ... */
+	const char *const *enum_names;   /* the listed values, NULL-terminated; NULL for other types */
+	const char *const *enum_aliases; /* pairs {alias, shown}, NULL-terminated: hidden spellings (true/on,
+	                                  * hot_standby/replica) and listed ones the server shows under another name
+	                                  * (wal_compression on/pglz); NULL when none */
+	int first_major, last_major; /* the majors (12..17) that have it */
+	const char *older_defaults;  /* other boot values of older majors, "12-13=0.5,14=..."; NULL when none */
+};
+extern const struct st_pg_setting st_pg_settings_table[];
+extern const size_t st_pg_settings_count;
+/* Returns the setting named name (case-insensitive) in any major 12-17, or NULL. */
+const struct st_pg_setting *st_pg_setting_find(const char *name);
+/* Types a value as PostgreSQL's guc.c does for this setting (parse_int with units and rounding, parse_real,
+ * parse_bool with prefixes, enums with hidden spellings, range checks): sizes as ST_VAL_SIZE bytes, times as
+ * ST_VAL_DURATION microseconds (negative values of unit settings, the documented -1 "disabled/auto", stay
+ * ST_VAL_INT in base units), enums as the canonical name the server shows; out->text = text. 0, or -1 with *err
+ * (a static message). */
+int st_pg_setting_value(const struct st_pg_setting *s, const char *text, struct st_value *out, const char **err);
+/* Returns the closest setting name of major (0: any) for a "did you mean", or NULL when nothing is close. */
+const char *st_pg_setting_suggest(const char *name, int major);
+/* Returns 1 when setting s exists in PostgreSQL major (12..17; 0 = any). */
+int st_pg_setting_in_major(const struct st_pg_setting *s, int major);
+
+/* postgresql.conf (+ includes and postgresql.auto.conf) as PostgreSQL's guc-file.l reads it. */
+enum st_match st_pgconf_match(const char *path, const char *name, const char *head, size_t head_len);
+int st_pgconf_load(struct st_ctx *ctx, const struct st_file *f);
+
 /* pgbouncer.ini (+ %include) as PgBouncer reads it: facts "<component>.<parameter>" for [pgbouncer] (typed: ints,
  * durations in seconds, lookups), "<component>.databases.<db>.<param>" (password secret), ".users.<u>.<param>",
  * ".peers.<id>.<param>"; "<component>.kind" = "pgbouncer" when nothing named it before. See src/loaders/pgbouncer.c. */

@@ -42,10 +42,25 @@ static int copy_num(const char *s, size_t n, char *out, const char **err)
 	return 0;
 }
 
+static int scale_next(double val, int64_t unit, int64_t next, int64_t base, int64_t *out, const char **err);
+
 /* Scales a parsed number by unit/base, rounding like PostgreSQL (rint), with range checks. */
 static int scale(double val, int64_t unit, int64_t base, int64_t *out, const char **err)
 {
-	double v = rint(val * (double)unit / (double)base);
+	return scale_next(val, unit, 0, base, out, err);
+}
+
+/* guc.c convert_to_base_unit() + parse_int(): value x (unit / base) in doubles, a fraction first rounded to the
+ * nearest multiple of the next smaller unit (next > 0; "1.0001GB" of kB is 1GB, "0.001h" of ms is 0), then rint
+ * to whole base units. */
+static int scale_next(double val, int64_t unit, int64_t next, int64_t base, int64_t *out, const char **err)
+{
+	double v = val * ((double)unit / (double)base);
+	if (next > 0) {
+		double nm = (double)next / (double)base;
+		v = rint(v / nm) * nm;
+	}
+	v = rint(v);
 	if (!(v >= -9.2e18 && v <= 9.2e18)) {
 		*err = "value out of range";
 		return -1;
@@ -98,7 +113,7 @@ static int parse_pg(const char *s, size_t n, const struct unit *units, int64_t b
 	}
 	while (isspace((unsigned char)*end))
 		end++;
-	int64_t mult = base;
+	int64_t mult = base, next = 0;
 	if (*end) {
 		char u[16];
 		size_t k = 0;
@@ -117,10 +132,11 @@ static int parse_pg(const char *s, size_t n, const struct unit *units, int64_t b
 			return -1;
 		}
 		mult = un->mult;
+		next = un > units ? un[-1].mult : 0; /* the tables go from the smallest unit up */
 	}
 	if (is_int && mult % base == 0)
 		return scale_int((int64_t)iv, mult, out, err);
-	return scale(val, mult, base, out, err);
+	return scale_next(val, mult, next, base, out, err);
 }
 
 /* Lenient and MySQL forms: [sign] digits [. digits] [space] [unit]. */
