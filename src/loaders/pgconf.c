@@ -610,6 +610,8 @@ static void parse_file(struct pgconf *p, const struct st_file *f)
 				return;
 			}
 			size_t le = t == T_EOL ? L.ts : L.te;
+			while (le > ls && f->data[le - 1] == '\r') /* the line span stops before CRLF */
+				le--;
 			struct st_origin o = st_origin_file(f->path, line, (unsigned)(ns - ls + 1));
 			o.value_off = vs;
 			o.value_len = ve - vs;
