@@ -208,15 +208,20 @@ const struct st_pg_setting *st_pg_setting_find(const char *name);
 /* Types a value as PostgreSQL's guc.c does for this setting (parse_int with units and rounding, parse_real,
  * parse_bool with prefixes, enums with hidden spellings, range checks): sizes as ST_VAL_SIZE bytes, times as
  * ST_VAL_DURATION microseconds (negative values of unit settings, the documented -1 "disabled/auto", stay
- * ST_VAL_INT in base units), enums as the canonical name the server shows; out->text = text. 0, or -1 with *err
- * (a static message). */
+ * ST_VAL_INT in base units), enums and DateStyle as the canonical text the server shows; otherwise
+ * out->text = text. 0, or -1 with *err (a static message). */
 int st_pg_setting_value(const struct st_pg_setting *s, const char *text, struct st_value *out, const char **err);
 /* Returns the closest setting name of major (0: any) for a "did you mean", or NULL when nothing is close. */
 const char *st_pg_setting_suggest(const char *name, int major);
 /* Returns 1 when setting s exists in PostgreSQL major (12..17; 0 = any). */
 int st_pg_setting_in_major(const struct st_pg_setting *s, int major);
 
-/* postgresql.conf (+ includes and postgresql.auto.conf) as PostgreSQL's guc-file.l reads it. */
+/* postgresql.conf (+ include / include_if_exists / include_dir, then postgresql.auto.conf beside it, layer
+ * ST_LAYER_AUTO_CONF) exactly as PostgreSQL's guc-file.l reads it; facts "<component>.<setting>" (lower case,
+ * typed by st_pg_setting_value), "<component>.kind" = "postgresql", "<component>.config_file". Also matches a lone
+ * postgresql.auto.conf, postgresql*.conf / postgres.conf, and *.conf in a postgres* / pg directory whose head
+ * looks like PostgreSQL settings, each only when no postgresql*.conf reaches it through includes. See
+ * src/loaders/pgconf.c. */
 enum st_match st_pgconf_match(const char *path, const char *name, const char *head, size_t head_len);
 int st_pgconf_load(struct st_ctx *ctx, const struct st_file *f);
 

@@ -35,6 +35,7 @@
 #define CONF_FILE_MAX_DEPTH 10 /* guc.h: deeper includes are an error */
 #define MAX_SYNTAX_ERRORS 100  /* guc-file.l abandons a file after 100 syntax errors */
 #define MAX_VALUE_ERRORS 200   /* diagnostics about values per load */
+#define MAX_UNKNOWN 100       /* unknown names reported (with a suggestion) per load */
 #define MAX_FILES 1000         /* files read per load: include_dir fan-out nested 10 deep is k^10 */
 
 enum tok { T_EOF = 0, T_ID, T_STRING, T_INTEGER, T_REAL, T_EQUALS, T_UNQUOTED, T_QUALIFIED, T_EOL, T_ERROR };
@@ -63,6 +64,7 @@ struct pgconf {
 	const char **reached; /* scan mode: files reached */
 	size_t n_reached, cap_reached;
 	unsigned value_errors;
+	unsigned unknown; /* unknown setting names seen */
 };
 
 struct lexer {
@@ -567,6 +569,14 @@ static void directive(struct pgconf *p, const char *lname, const char *value, co
 		include_file(p, target, strict, from_path, line, col, p->depth);
 }
 
+/* 1 when the setting named s[0..n) holds secrets (a password in a conninfo, a passphrase command, a placeholder
+ * named like a password or token). */
+static int secret_line(const char *s, size_t n)
+{
+	return st_secret_name(s, n) || (n >= 8 && strncasecmp(s + n - 8, "conninfo", 8) == 0) ||
+	       (n == 22 && strncasecmp(s, "ssl_passphrase_command", 22) == 0);
+}
+
 static const char *tok_name(enum tok t)
 {
 	return t == T_EOL || t == T_EOF ? "end of line" : "token";
@@ -639,6 +649,9 @@ static void parse_file(struct pgconf *p, const struct st_file *f)
 		if (t == T_EOL || t == T_EOF)
 			diag(p, ST_SEV_ERROR, f->path, line, (unsigned)(L.ts - ls + 1),
 			     "syntax error near end of line: PostgreSQL refuses to start");
+		else if (stage > 0 && secret_line(f->data + ns, ne - ns)) /* never quote a secret's text */
+			diag(p, ST_SEV_ERROR, f->path, line, (unsigned)(L.ts - ls + 1),
+			     "syntax error in the value of '%.*s': PostgreSQL refuses to start", (int)(ne - ns), f->data + ns);
 		else
 			diag(p, ST_SEV_ERROR, f->path, line, (unsigned)(L.ts - ls + 1),
 			     "syntax error near %s \"%.*s\"%s: PostgreSQL refuses to start", tok_name(t),
@@ -767,7 +780,12 @@ static void record(struct pgconf *p, struct item *it)
 	const struct st_pg_setting *s = st_pg_setting_find(lname);
 	struct st_value v = st_value_string(it->value);
 	if (!s) {
-		if (!strchr(lname, '.')) { /* "ext.name" placeholders are allowed by the server */
+		/* "ext.name" placeholders are allowed by the server; a hostile file of unknown names gets a bounded
+		 * number of suggestions (each one compares with the whole table) */
+		if (!strchr(lname, '.') && ++p->unknown == MAX_UNKNOWN + 1)
+			diag(p, ST_SEV_WARNING, path, it->origin.line, it->origin.col,
+			     "more than %d unknown settings: the others are not reported", MAX_UNKNOWN);
+		if (!strchr(lname, '.') && p->unknown <= MAX_UNKNOWN) {
 			const char *hint = st_pg_setting_suggest(lname, p->major);
 			if (hint)
 				diag(p, ST_SEV_WARNING, path, it->origin.line, it->origin.col,
@@ -795,7 +813,10 @@ static void record(struct pgconf *p, struct item *it)
 			return;
 		}
 		if (st_pg_setting_value(s, it->value, &v, &err) < 0) {
-			if (++p->value_errors > MAX_VALUE_ERRORS)
+			if (++p->value_errors == MAX_VALUE_ERRORS + 1)
+				diag(p, ST_SEV_ERROR, path, it->origin.line, it->vcol,
+				     "more than %d invalid values: the others are not reported", MAX_VALUE_ERRORS);
+			if (p->value_errors > MAX_VALUE_ERRORS)
 				return;
 			if (it->ignore)
 				diag(p, ST_SEV_WARNING, path, it->origin.line, it->vcol,

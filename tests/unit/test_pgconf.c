@@ -486,7 +486,8 @@ static void test_match(struct st_ctx *ctx)
 	put("s/postgresql.conf", "primary_conninfo = 'host=primary user=rep password=S3cretPw port=5432'\n"
 	                         "ssl_passphrase_command = 'echo Pp-secret'\n"
 	                         "myext.password = 'Zz-secret'\n"
-	                         "myext.password = oops'\n");
+	                         "myext.password = oops'\n"
+	                         "primary_conninfo = 'host=x' 'password=L3aked-secret'\n");
 	load(ctx, "s/postgresql.conf");
 	const struct st_fact *f = fact(ctx, "postgres.primary_conninfo");
 	ok(f && f->value.redacted && strstr(f->value.redacted, "password=***") && !strstr(f->value.redacted, "S3cret"),
@@ -498,8 +499,11 @@ static void test_match(struct st_ctx *ctx)
 	int leaked = 0;
 	for (size_t i = 0; i < ctx->diags.n; i++)
 		leaked |= strstr(ctx->diags.items[i].message, "secret") != NULL ||
-		          strstr(ctx->diags.items[i].message, "S3cret") != NULL;
+		          strstr(ctx->diags.items[i].message, "S3cret") != NULL ||
+		          strstr(ctx->diags.items[i].message, "L3aked") != NULL;
 	ok(!leaked, "no secret in any diagnostic");
+	ok(find_diag(ctx, ST_SEV_ERROR, "syntax error in the value of 'primary_conninfo'") != NULL,
+	   "a syntax error in a conninfo names the setting, not the text");
 }
 
 /* ---- hostile input ----------------------------------------------------------------------------------------- */
@@ -563,6 +567,18 @@ static void test_hostile(struct st_ctx *ctx)
 	load(ctx, "many/postgresql.conf");
 	ok(find_diag(ctx, ST_SEV_ERROR, "too many syntax errors") != NULL, "abandons the file after 100 errors");
 	ok(count_diags(ctx, ST_SEV_ERROR) <= 101, "at most 101 errors");
+
+	/* a 4 MB file of unknown names: a bounded number of suggestions, in bounded time */
+	b = (struct st_buf){0};
+	for (int i = 0; i < 200000; i++)
+		st_buf_printf(&b, "shared_bufferz%d = 1\n", i % 10);
+	fresh(ctx);
+	t0 = clock();
+	load_mem(ctx, "unknown/postgresql.conf", st_buf_cstr(&b), b.len);
+	secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	st_buf_free(&b);
+	is_int(count_diags(ctx, ST_SEV_WARNING), 101, "100 unknown names reported, then one line saying so");
+	ok(secs < 5, "200000 unknown names in bounded time (%.2f s)", secs);
 
 	/* an empty file, a file without a final newline, only a name */
 	fresh(ctx);
