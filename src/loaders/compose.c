@@ -409,8 +409,8 @@ static const char *str(struct compose *c, const yaml_node_t *n)
 
 /* ---- values ----------------------------------------------------------- */
 
-/* Types a server flag's value: MySQL through the variables table, PostgreSQL and Redis sizes and durations;
- * else integers, booleans, reals, strings. */
+/* Types a server flag's value as the server would: PostgreSQL through the settings table, MySQL through the
+ * variables table, Redis sizes; else integers, booleans, reals, strings. */
 static struct st_value typed(struct st_ctx *ctx, const char *kind, const char *name, const char *text)
 {
 	size_t n = strlen(text);
@@ -431,15 +431,12 @@ static struct st_value typed(struct st_ctx *ctx, const char *kind, const char *n
 			v = st_value_int(i);
 		else
 			v = st_value_string(text);
+	} else if (pg && st_pg_setting_find(name)) {
+		const char *err = NULL;
+		if (st_pg_setting_value(st_pg_setting_find(name), st_arena_strdup(&ctx->arena, text), &v, &err) < 0)
+			v = st_value_unknown(err);
 	} else if (st_int_parse(text, n, &i, NULL) == 0) {
 		v = st_value_int(i);
-	} else if (pg && n && isalpha((unsigned char)text[n - 1]) &&
-	           st_size_parse(text, n, ST_UNITS_PG, 1, &i, NULL) == 0) {
-		/* TODO: type through st_pg_setting_value() once the PostgreSQL settings table lands */
-		v = st_value_size(i);
-	} else if (pg && n && isalpha((unsigned char)text[n - 1]) &&
-	           st_duration_parse(text, n, ST_UNITS_PG, 1000, &i, NULL) == 0) {
-		v = st_value_duration(i);
 	} else if (strcmp(kind, "redis") == 0 && n && isalpha((unsigned char)text[n - 1]) &&
 	           st_size_parse(text, n, ST_UNITS_ANY, 1, &i, NULL) == 0) {
 		v = st_value_size(i);
@@ -598,6 +595,10 @@ static void flag_fact(struct service *sv, const char *kind, char *name, const ch
 				return;
 			}
 	struct st_value v = typed(c->ctx, kind, name, value);
+	if (v.kind == ST_VAL_NONE) /* PostgreSQL would refuse to start with this value */
+		st_diag(c->ctx, ST_SEV_ERROR, &o, "%s: %s", name, v.text && !v.secret ? v.text : "invalid value");
+	else if (!strcmp(kind, "postgresql") && !st_pg_setting_find(name) && !strchr(name, '.'))
+		st_diag(c->ctx, ST_SEV_WARNING, &o, "unknown PostgreSQL setting '%s'", name);
 	fact(c, sv->name, name, v, &o, ST_LAYER_COMMAND);
 }
 
