@@ -372,7 +372,8 @@ static int list_dir(struct walker *w, struct level *lv, int dirfd, DIR **dp, int
 		lv->sorted[i] = lv->names + off;
 		off += strlen(lv->names + off + 1) + 2;
 	}
-	qsort(lv->sorted, lv->n, sizeof(*lv->sorted), cmp_entry);
+	if (lv->n > 1) /* an empty directory has no array at all: qsort must not see NULL */
+		qsort(lv->sorted, lv->n, sizeof(*lv->sorted), cmp_entry);
 	return 0;
 }
 

@@ -458,6 +458,8 @@ static void note_used(struct ex_env *env, const struct st_fact *f)
 		seen |= env->used[i] == f;
 	if (!seen && env->n_used < EX_MAX_USED)
 		env->used[env->n_used++] = f;
+	if (f->origin.kind == ST_ORIGIN_DEFAULT) /* the finding rests on a built-in default: its message says so */
+		env->assumed = 1;
 	if (!seen)
 		for (size_t i = 0; i < f->n_from; i++)
 			note_used(env, f->from[i]);

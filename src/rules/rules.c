@@ -390,7 +390,8 @@ struct st_rulebook *st_rules_load(struct st_ctx *ctx, const char *dir)
 		names[n++] = st_arena_printf(&ctx->arena, "%s", de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_name);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_name);
 	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!names[i])
@@ -406,7 +407,8 @@ struct st_rulebook *st_rules_load(struct st_ctx *ctx, const char *dir)
 	free(names);
 	if (rc < 0)
 		return NULL;
-	qsort(rb->rules, rb->n, sizeof(*rb->rules), cmp_rule);
+	if (rb->n > 1)
+		qsort(rb->rules, rb->n, sizeof(*rb->rules), cmp_rule);
 	return rb;
 }
 
@@ -650,8 +652,24 @@ static void run_one(struct st_ctx *ctx, const struct st_rulebook *rb, const stru
 				env.used[env.n_used++] = penv.used[k];
 		}
 	}
-	if (assumed)
-		st_buf_puts(&msg, " (assumed default)");
+	if (assumed) {
+		/* name the built-in defaults the finding rests on, so the reader knows what to check or set */
+		size_t before = msg.len;
+		for (int k = 0; k < env.n_used; k++) {
+			const struct st_fact *u = env.used[k];
+			if (u->origin.kind != ST_ORIGIN_DEFAULT || !u->name)
+				continue;
+			const char *nm = u->name;
+			size_t pl = prefix ? strlen(prefix) : 0;
+			if (pl && strncmp(nm, prefix, pl) == 0 && nm[pl] == '.')
+				nm += pl + 1;
+			st_buf_puts(&msg, msg.len == before ? " (assumed defaults: " : ", ");
+			st_buf_puts(&msg, nm);
+			st_buf_puts(&msg, " = ");
+			st_value_format(&msg, &u->value);
+		}
+		st_buf_puts(&msg, msg.len == before ? " (assumed default)" : ")");
+	}
 	f.message = st_arena_strdup(&ctx->arena, st_buf_cstr(&msg));
 	st_buf_free(&msg);
 	f.locations = st_arena_alloc(&ctx->arena, (size_t)(env.n_used ? env.n_used : 1) * sizeof(*f.locations));

@@ -76,6 +76,8 @@ static char *tmp_tree(void)
 {
 	const char *base = getenv("TMPDIR");
 	char *t = malloc(4096);
+	if (!t)
+		abort();
 	snprintf(t, 4096, "%s/st-walk-XXXXXX", base && *base ? base : "/tmp");
 	if (!mkdtemp(t)) {
 		snprintf(t, 4096, "/tmp/st-walk-XXXXXX");
