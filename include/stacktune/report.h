@@ -13,6 +13,7 @@ struct st_report {
 	const struct st_host *host;
 	const struct st_stack *stack;
 	const struct st_findings *findings; /* NULL for facts */
+	const struct st_rulebook *rules;    /* the rulebook the audit ran (SARIF rule help); may be NULL */
 	int color;           /* 1: ANSI colours in text output */
 	int quiet, verbose;
 };
@@ -32,5 +33,8 @@ extern const size_t st_report_ops_count;
 
 /* Returns the writer for a format name, or NULL. */
 const struct st_report_ops *st_report_find(const char *name);
+
+/* Appends what `rules explain` shows about one rule (rationale, references, example, definition); 0 or -1. */
+int st_report_rule_help(const struct st_rule_info *ri, struct st_buf *out);
 
 #endif

@@ -10,6 +10,7 @@ struct pipeline {
 	struct st_host host;
 	struct st_stack stack;
 	struct st_findings findings;
+	struct st_rulebook *rules; /* audit only */
 	struct st_walk_stats stats;
 	const char *path;
 };
@@ -36,7 +37,7 @@ static int render(struct pipeline *p, const struct cli_opts *o, int audit)
 {
 	const struct st_report_ops *ops = st_report_find(o->format);
 	struct st_report r = {.ctx = &p->ctx, .target = p->path, .host = &p->host, .stack = &p->stack,
-	                      .findings = audit ? &p->findings : NULL, .color = o->color && !o->out,
+	                      .findings = audit ? &p->findings : NULL, .rules = p->rules, .color = o->color && !o->out,
 	                      .quiet = o->quiet, .verbose = o->verbose};
 	struct st_buf b = {0};
 	int rc = audit ? ops->audit(&r, &b) : ops->facts(&r, &b);
@@ -87,6 +88,7 @@ static int run(struct cli_opts *o, int audit)
 		if (cfg)
 			st_rules_config_load(&p.ctx, rb, cfg, o->config ? o->config : ".stacktune.yaml");
 		st_rules_run(&p.ctx, rb, &p.stack, &p.findings);
+		p.rules = rb;
 	} else if (strcmp(o->format, "text") == 0) {
 		cli_print_diags(&p.ctx, o); /* the audit report carries its diagnostics itself */
 	}

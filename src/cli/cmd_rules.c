@@ -11,24 +11,17 @@ const char *cli_rules_dir(const struct cli_opts *o, struct st_ctx *ctx)
 	return st_arena_printf(&ctx->arena, "%s/rules", cli_datadir());
 }
 
-static void explain(const struct st_rule_info *ri)
+/* Prints the rule's help, rendered by the report room (SARIF uses the same text). */
+static int explain(const struct st_rule_info *ri)
 {
-	printf("%s (%s)\n", ri->id, st_severity_name(ri->severity));
-	printf("  applies to: %s\n", ri->components ? ri->components : "the whole stack");
-	printf("  when:       %s\n", ri->when);
-	printf("  message:    %s\n", ri->message);
-	if (ri->recommend)
-		printf("  recommends: %s\n", ri->recommend);
-	if (ri->rationale)
-		printf("\n%s\n", ri->rationale);
-	if (ri->example)
-		printf("\nExample:\n%s\n", ri->example);
-	if (ri->n_references) {
-		printf("\nReferences:\n");
-		for (size_t i = 0; i < ri->n_references; i++)
-			printf("  - %s\n", ri->references[i]);
-	}
-	printf("\nDefined in %s:%u\n", ri->origin.file, ri->origin.line);
+	struct st_buf b = {0};
+	int rc = st_report_rule_help(ri, &b);
+	if (rc == 0)
+		fputs(st_buf_cstr(&b), stdout);
+	else
+		fprintf(stderr, "stacktune: out of memory\n");
+	st_buf_free(&b);
+	return rc;
 }
 
 int cmd_rules(const struct cli_cmd *cmd, struct cli_opts *o)
@@ -61,7 +54,8 @@ int cmd_rules(const struct cli_cmd *cmd, struct cli_opts *o)
 		goto out;
 	}
 	st_rules_info(rb, (size_t)k, &ri);
-	explain(&ri);
+	if (explain(&ri) < 0)
+		rc = EXIT_USAGE;
 out:
 	st_ctx_free(&ctx);
 	return rc;

@@ -48,14 +48,36 @@ static const struct opt_def opt_defs[] = {
 	{"connect-timeout", 0, O_LIVE, OPT_LIVE, 1},
 };
 
+/* 1 when the writer renders what this command outputs (facts, host, or an audit). */
+static int format_fits(const struct cli_cmd *cmd, const struct st_report_ops *ops)
+{
+	if (strcmp(cmd->name, "facts") == 0)
+		return ops->facts != NULL;
+	if (strcmp(cmd->name, "host") == 0)
+		return ops->host != NULL;
+	return ops->audit != NULL;
+}
+
 static int apply_opt(const struct cli_cmd *cmd, const struct opt_def *d, const char *arg, struct cli_opts *o)
 {
 	switch (d->id) {
-	case O_FORMAT:
-		if (!st_report_find(arg))
-			return cli_usage_error(cmd->name, "unknown format '%s' (text, json)", arg), -1;
+	case O_FORMAT: {
+		const struct st_report_ops *ops = st_report_find(arg);
+		if (!ops || !format_fits(cmd, ops)) {
+			struct st_buf names = {0};
+			for (size_t i = 0; i < st_report_ops_count; i++)
+				if (format_fits(cmd, &st_report_ops[i]))
+					st_buf_printf(&names, "%s%s", names.len ? ", " : "", st_report_ops[i].name);
+			if (ops)
+				cli_usage_error(cmd->name, "format '%s' is not available for %s (%s)", arg, cmd->name, st_buf_cstr(&names));
+			else
+				cli_usage_error(cmd->name, "unknown format '%s' (%s)", arg, st_buf_cstr(&names));
+			st_buf_free(&names);
+			return -1;
+		}
 		o->format = arg;
 		break;
+	}
 	case O_PROFILE:
 		o->profile = arg;
 		break;
