@@ -54,6 +54,8 @@ struct st_suppression {
 
 /* Loads every rules/NAME.yaml file under dir; NULL after diagnostics with file:line:col when a file is bad. */
 struct st_rulebook *st_rules_load(struct st_ctx *ctx, const char *dir);
+/* Loads the rules of one YAML text (n bytes) shown as display; NULL after diagnostics when it is bad. */
+struct st_rulebook *st_rules_load_mem(struct st_ctx *ctx, const char *data, size_t n, const char *display);
 /* Returns the number of rules in the book. */
 size_t st_rules_count(const struct st_rulebook *rb);
 /* Fills *out with rule i (0-based, sorted by id); 0, or -1 when out of range. */

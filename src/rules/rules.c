@@ -185,6 +185,7 @@ static int parse_recommend(struct yload *y, const yaml_node_t *n, struct rule *r
 			continue;
 		}
 		struct rec *rc = &r->recs[r->n_recs];
+		memset(rc, 0, sizeof(*rc)); /* a rejected entry before this one may have filled the slot */
 		const yaml_node_t *to_node = NULL;
 		for (yaml_node_pair_t *p = e->data.mapping.pairs.start; p < e->data.mapping.pairs.top; p++) {
 			yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
@@ -303,16 +304,15 @@ static struct rule *book_add(struct st_ctx *ctx, struct st_rulebook *rb)
 	return &rb->rules[rb->n];
 }
 
-static int load_file(struct st_ctx *ctx, struct st_rulebook *rb, const char *path, const char *display)
+static int cmp_rule(const void *a, const void *b)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		struct st_origin o = st_origin_file(display, 0, 0);
-		return st_diag(ctx, ST_SEV_ERROR, &o, "cannot read rule file: %s", strerror(errno));
-	}
-	yaml_parser_t parser;
-	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_file(&parser, f);
+	return strcmp(((const struct rule *)a)->id, ((const struct rule *)b)->id);
+}
+
+/* Loads the rules of one YAML stream (one rule per document) set up in parser. */
+static int load_parser(struct st_ctx *ctx, struct st_rulebook *rb, yaml_parser_t *pp, const char *display)
+{
+	yaml_parser_t parser = *pp;
 	struct yload y = {.ctx = ctx, .file = display};
 	int rc = 0;
 	for (;;) {
@@ -345,19 +345,49 @@ static int load_file(struct st_ctx *ctx, struct st_rulebook *rb, const char *pat
 		}
 		yaml_document_delete(&doc);
 	}
+	*pp = parser;
+	return rc;
+}
+
+static int load_file(struct st_ctx *ctx, struct st_rulebook *rb, const char *path, const char *display)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		struct st_origin o = st_origin_file(display, 0, 0);
+		return st_diag(ctx, ST_SEV_ERROR, &o, "cannot read rule file: %s", strerror(errno));
+	}
+	yaml_parser_t parser;
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_file(&parser, f);
+	int rc = load_parser(ctx, rb, &parser, display);
 	yaml_parser_delete(&parser);
 	fclose(f);
 	return rc;
 }
 
+struct st_rulebook *st_rules_load_mem(struct st_ctx *ctx, const char *data, size_t n, const char *display)
+{
+	struct st_rulebook *rb = st_arena_alloc(&ctx->arena, sizeof(*rb));
+	if (!rb) {
+		ctx->oom = 1;
+		return NULL;
+	}
+	memset(rb, 0, sizeof(*rb));
+	yaml_parser_t parser;
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)data, n);
+	int rc = load_parser(ctx, rb, &parser, display);
+	yaml_parser_delete(&parser);
+	if (rc < 0)
+		return NULL;
+	if (rb->n > 1)
+		qsort(rb->rules, rb->n, sizeof(*rb->rules), cmp_rule);
+	return rb;
+}
+
 static int cmp_name(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int cmp_rule(const void *a, const void *b)
-{
-	return strcmp(((const struct rule *)a)->id, ((const struct rule *)b)->id);
 }
 
 struct st_rulebook *st_rules_load(struct st_ctx *ctx, const char *dir)
