@@ -83,6 +83,7 @@ int cmd_facts(const struct cli_cmd *cmd, struct cli_opts *o);
 int cmd_host(const struct cli_cmd *cmd, struct cli_opts *o);
 int cmd_version(const struct cli_cmd *cmd, struct cli_opts *o);
 int cmd_not_built(const struct cli_cmd *cmd, struct cli_opts *o);
+int cmd_index(const struct cli_cmd *cmd, struct cli_opts *o);
 
 extern const struct cli_cmd cli_commands[];
 

@@ -41,8 +41,28 @@ const struct cli_cmd cli_commands[] = {
 	 "  --cpus N, --memory SIZE  override single values\n"},
 	{"tune", cmd_not_built, 0, 8, "tune [PATH] [--out FILE | --write]",
 	 "Turns findings with recommendations into configuration patches. Not built yet.\n"},
-	{"index", cmd_not_built, 0, 8, "index plan|apply ...",
-	 "Plans and applies index migrations safely. Not built yet.\n"},
+	{"index", cmd_index, OPT_FORMAT | OPT_FAIL_ON | OPT_WALK | OPT_OUTPUT | OPT_LIVE, 3,
+	 "index plan [PATH] [--out DIR] | index apply FILE|DIR --pg DSN",
+	 "plan: reads the schema of PATH (default .): PostgreSQL SQL migrations (golang-migrate, Flyway, Prisma\n"
+	 "migrations/, numbered files; parsed with libpg_query) and Prisma schemas; reports foreign keys without an\n"
+	 "index, duplicate and redundant indexes, and migrations that build indexes unsafely; writes one numbered\n"
+	 "up/down migration pair per fix (CREATE INDEX CONCURRENTLY IF NOT EXISTS / DROP INDEX CONCURRENTLY IF\n"
+	 "EXISTS, each with a '-- why' comment) in the repository's convention, to --out DIR or to stdout.\n"
+	 "Exit status: 0, 1 findings at or above --fail-on, 2 usage or input error.\n\n"
+	 "apply: applies the statements of FILE (or the up files of DIR, in name order) to PostgreSQL online: an\n"
+	 "advisory lock, refuses a standby, lock_timeout and statement_timeout per statement, concurrent builds\n"
+	 "outside transactions, INVALID leftovers dropped and retried with backoff, indisvalid verified, a ledger\n"
+	 "table stacktune_migrations that makes a re-run a no-op and a run after a crash converge.\n"
+	 "Exit status: 0 applied or already applied, 1 a statement failed (left safely), 2 usage or connection error.\n"
+	 "Environment: STACKTUNE_LOCK_TIMEOUT_MS (default 5000), STACKTUNE_BACKOFF_MS (first retry wait, 1000).\n\n"
+	 "Options:\n"
+	 "  --out DIR                plan: write the files into DIR (created if missing)\n"
+	 "  --format text|json       plan: findings and files as JSON\n"
+	 "  --fail-on info|warning|error  plan: lowest severity that makes the exit status 1 (default error)\n"
+	 "  --pg DSN                 apply: the server (URL or key=value; PG* variables apply)\n"
+	 "  --connect-timeout SECS   apply: give up connecting after SECS (default 5)\n"
+	 "  --no-ignore, --max-file-size SIZE  plan: as for audit\n"
+	 "  -q, -v                   quieter / more verbose\n"},
 	{"rules", cmd_rules, OPT_RULES, 2, "rules list | rules explain ID",
 	 "Lists the rulebook, or explains one rule: rationale, formula, references, an example.\n\n"
 	 "Options:\n"
