@@ -138,6 +138,12 @@ int st_prisma_load(struct st_ctx *ctx, const struct st_file *f);
 enum st_match st_ports_match(const char *path, const char *name, const char *head, size_t head_len);
 int st_ports_load(struct st_ctx *ctx, const struct st_file *f);
 
+/* The environment-variable index (sources, scripts, Dockerfiles, YAML, .env): facts envidx.read.<VAR> and
+ * envidx.testread.<VAR> (one per reading file), envidx.prefix.<P>, envidx.computed.<path>, envidx.def.<VAR>
+ * (Dockerfile ENV, shell export). See src/loaders/envindex.c; the model derives envvar.<VAR>.* from them. */
+enum st_match st_envindex_match(const char *path, const char *name, const char *head, size_t head_len);
+int st_envindex_load(struct st_ctx *ctx, const struct st_file *f);
+
 /* The MySQL/MariaDB server variables table (generated from data/mysql_vars_*.tsv). */
 enum st_mysql_var_type {
 	ST_MYSQL_INT = 0,

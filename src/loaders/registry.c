@@ -13,5 +13,6 @@ const struct st_loader st_loaders[] = {
 	{.name = "jsscan", .phase = ST_PHASE_APP, .match = st_jsscan_match, .load = st_jsscan_load},
 	{.name = "prisma", .phase = ST_PHASE_APP, .match = st_prisma_match, .load = st_prisma_load},
 	{.name = "ports", .phase = ST_PHASE_APP, .match = st_ports_match, .load = st_ports_load},
+	{.name = "envindex", .phase = ST_PHASE_APP, .match = st_envindex_match, .load = st_envindex_load},
 };
 const size_t st_loaders_count = sizeof st_loaders / sizeof st_loaders[0];

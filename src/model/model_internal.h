@@ -22,6 +22,8 @@ void st_model_connections(struct st_ctx *ctx, struct st_stack *s);
 void st_model_defaults(struct st_ctx *ctx, const struct st_stack *s);
 /* The PostgreSQL part of st_model_defaults. */
 void st_model_pg_defaults(struct st_ctx *ctx, const struct st_component *c);
+/* Environment-variable readers and dead configuration (envvar.*, deadconfig.* facts). */
+void st_model_deadconfig(struct st_ctx *ctx, const struct st_stack *s);
 /* Derived facts: usable connections, memory budget per database component. */
 void st_model_budgets(struct st_ctx *ctx, const struct st_stack *s);
 

@@ -69,5 +69,6 @@ int st_stack_build(struct st_ctx *ctx, const struct st_host *host, struct st_sta
 	st_model_budgets(ctx, out);
 	st_model_connections(ctx, out);
 	st_model_ports(ctx, out);
+	st_model_deadconfig(ctx, out);
 	return ctx->oom ? -1 : 0;
 }

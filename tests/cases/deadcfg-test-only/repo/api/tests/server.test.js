@@ -1,0 +1,1 @@
+test('t', () => expect(process.env.REQUEST_TIMEOUT).toBe('30'));
