@@ -94,6 +94,10 @@ struct st_ix_plan {
  * actions that fix them to plan (plan may be NULL). 0, or -1 on allocation failure. */
 int st_ix_plan(struct st_ctx *ctx, const struct st_ix_schema *s, struct st_findings *out, struct st_ix_plan *plan);
 
+/* The audit hook: scans root for schema files and appends the index findings (no actions) to out. 0, or -1 when
+ * root cannot be read or memory ran out (diagnostics recorded; syntax errors are diagnostics, not failures). */
+int st_ix_audit(struct st_ctx *ctx, const char *root, size_t max_file_size, int no_ignore, struct st_findings *out);
+
 /* Returns a PostgreSQL identifier of at most 63 bytes built from parts joined by '_': cut, with an 8-hex hash
  * of the whole name appended, when longer. Arena string. */
 const char *st_ix_name(struct st_ctx *ctx, const char *const *parts, size_t n);

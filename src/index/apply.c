@@ -191,8 +191,14 @@ static int apply_one(struct applier *a, const char *file, const char *stmt)
 	const char *ip[] = {id};
 	const char *status = scalar(a, "SELECT status FROM stacktune_migrations WHERE id = $1", 1, ip);
 	if (status && strcmp(status, "done") == 0) {
-		info(a, "already applied: ", stmt);
-		return 1;
+		/* done counts only while the catalog agrees (a down migration may have undone it since) */
+		const char *v = si.index && (si.create_index || si.drop_index) ? index_valid(a, si.index) : NULL;
+		if (!si.index || (si.create_index && v && strcmp(v, "t") == 0) || (si.drop_index && !v) ||
+		    (!si.create_index && !si.drop_index)) {
+			info(a, "already applied: ", stmt);
+			return 1;
+		}
+		info(a, "applied before but undone since, applying again: ", stmt);
 	}
 	if (ledger(a,
 	           "INSERT INTO stacktune_migrations (id, statement, file, status, attempts) VALUES ($1, $2, $3, 'running', 1) "

@@ -335,3 +335,11 @@ int st_ix_render(struct st_ctx *ctx, const struct st_ix_schema *s, const struct 
 	}
 	return 0;
 }
+
+int st_ix_audit(struct st_ctx *ctx, const char *root, size_t max_file_size, int no_ignore, struct st_findings *out)
+{
+	struct st_ix_schema s = {0};
+	if (st_ix_schema_scan(ctx, root, max_file_size, no_ignore, &s) < 0)
+		return -1;
+	return st_ix_plan(ctx, &s, out, NULL);
+}

@@ -116,8 +116,15 @@ static const char *default_name(struct sqlfile *f, const char *table, const char
 	size_t k = 0;
 	const char *dot = strchr(table, '.');
 	parts[k++] = dot ? dot + 1 : table;
-	for (size_t i = 0; i < n && k < 32; i++)
-		parts[k++] = cols[i];
+	for (size_t i = 0; i < n && k < 32; i++) {
+		const char *c = cols[i], *sp = strchr(c, ' ');
+		if (c[0] == '(') /* an expression: "(lower)" -> lower */
+			c = st_arena_strndup(&f->ctx->arena, c + 1, strlen(c) > 2 ? strlen(c) - 2 : 0);
+		else if (sp) /* "created_at DESC" */
+			c = st_arena_strndup(&f->ctx->arena, c, (size_t)(sp - c));
+		if (c)
+			parts[k++] = c;
+	}
 	parts[k++] = sfx;
 	return st_ix_name(f->ctx, parts, k);
 }
@@ -252,8 +259,13 @@ static void index_stmt(struct sqlfile *f, const PgQuery__IndexStmt *is, long off
 			if (ie->n_opclass || ie->n_collation)
 				x->expression = 1; /* an opclass or collation makes it another index for our purposes */
 		} else {
+			/* PostgreSQL names an expression column after the function called, else "expr" */
+			const char *fn = "expr";
+			if (ie->expr && ie->expr->node_case == PG_QUERY__NODE__NODE_FUNC_CALL && ie->expr->func_call &&
+			    ie->expr->func_call->n_funcname)
+				fn = str_of(ie->expr->func_call->funcname[ie->expr->func_call->n_funcname - 1]);
 			x->expression = 1;
-			c = st_arena_printf(&f->ctx->arena, "(expression %zu)", i + 1);
+			c = st_arena_printf(&f->ctx->arena, "(%s)", fn ? fn : "expr");
 		}
 		if (!c)
 			return;
