@@ -29,10 +29,13 @@ static const char *const skip_dirs[] = {".git",          "node_modules", "vendor
                                         "target",        ".next",        ".tox",   ".mypy_cache", ".venv", "venv",
                                         ".pytest_cache", ".hg",          ".svn",   NULL};
 
-/* A file some loader claimed; read at its first dispatch and shared by the loaders of every phase. */
+/* A file some loader claimed; read at its first dispatch and shared by the loaders of every phase. Its
+ * contents live on the heap only while queued loads remain (loaders copy what they keep), so peak memory is
+ * the largest few files, not the sum of every file read. */
 struct pending {
 	const char *path; /* arena */
 	int state;        /* 0 not read yet, 1 loaded, -1 rejected (diagnosed once) */
+	unsigned refs;    /* queued loads not yet run */
 	struct st_file file;
 };
 
@@ -154,7 +157,7 @@ static int ignored(const struct walker *w, const char *rel, const char *name, in
 /* Reads a whole file (dirfd/name) into the arena with the walker's checks; 0, 1 skipped (diagnosed), -1 error
  * (diagnosed). Diagnostics go to from, else to the file itself. */
 static int read_checked(struct st_ctx *ctx, int dirfd, const char *name, int oflags, const char *rel, size_t max,
-                        const struct st_origin *from, struct st_file *out)
+                        const struct st_origin *from, struct st_file *out, int heap)
 {
 	struct st_origin o = from ? *from : st_origin_file(rel, 0, 0);
 	/* O_NONBLOCK: a FIFO that replaced a file since the walk must not hang the run */
@@ -172,7 +175,8 @@ static int read_checked(struct st_ctx *ctx, int dirfd, const char *name, int ofl
 		return 1;
 	}
 	size_t size = (size_t)st.st_size;
-	char *data = st_arena_alloc(&ctx->arena, size + 1);
+	/* heap: the caller frees out->data; else the contents stay in the arena for the whole run */
+	char *data = heap ? malloc(size + 1) : st_arena_alloc(&ctx->arena, size + 1);
 	if (!data) {
 		close(fd);
 		ctx->oom = 1;
@@ -186,6 +190,8 @@ static int read_checked(struct st_ctx *ctx, int dirfd, const char *name, int ofl
 		if (r < 0) {
 			int e = errno;
 			close(fd);
+			if (heap)
+				free(data);
 			return st_diag(ctx, ST_SEV_WARNING, &o, "cannot read %s: %s", rel, strerror(e));
 		}
 		if (r == 0)
@@ -196,6 +202,8 @@ static int read_checked(struct st_ctx *ctx, int dirfd, const char *name, int ofl
 	data[got] = '\0';
 	/* loaders are promised NUL-free text, so any NUL (not only in the first 8 KiB) makes the file binary */
 	if (memchr(data, '\0', got)) {
+		if (heap)
+			free(data);
 		st_diag(ctx, ST_SEV_INFO, &o, "skipped %s: binary file", rel);
 		return 1;
 	}
@@ -250,6 +258,7 @@ static int enqueue(struct walker *w, struct pending *p, unsigned loader)
 	if (grow(&w->queue, &w->cap_queue, w->n_queue + 1, sizeof(*w->queue)) < 0)
 		return oom(w);
 	w->queue[w->n_queue++] = (struct queued){.file = p, .loader = loader, .phase = w->loaders[loader].phase};
+	p->refs++;
 	return 0;
 }
 
@@ -318,7 +327,7 @@ static void push_ignores(struct walker *w, int dirfd, size_t dir_len, int has_gi
 			oom(w);
 			return;
 		}
-		if (read_checked(w->ctx, dirfd, files[k], O_NOFOLLOW, rel, w->max_file_size, NULL, &f) != 0)
+		if (read_checked(w->ctx, dirfd, files[k], O_NOFOLLOW, rel, w->max_file_size, NULL, &f, 0) != 0)
 			continue;
 		if (grow(&w->ign, &w->cap_ign, w->n_ign + 1, sizeof(*w->ign)) < 0) {
 			oom(w);
@@ -565,7 +574,7 @@ int st_walk_with(struct st_ctx *ctx, const char *root, const struct st_walk_opts
 	for (size_t i = 0; rootfd >= 0 && i < w.n_queue; i++) {
 		struct pending *p = w.queue[i].file;
 		if (p->state == 0) {
-			int rc = read_checked(ctx, rootfd, p->path, 0, p->path, w.max_file_size, NULL, &p->file);
+			int rc = read_checked(ctx, rootfd, p->path, 0, p->path, w.max_file_size, NULL, &p->file, 1);
 			p->state = rc == 0 ? 1 : -1;
 			if (rc == 0)
 				w.stats->loaded++;
@@ -574,6 +583,10 @@ int st_walk_with(struct st_ctx *ctx, const char *root, const struct st_walk_opts
 		}
 		if (p->state == 1)
 			loaders[w.queue[i].loader].load(ctx, &p->file);
+		if (--p->refs == 0 && p->state == 1) {
+			free((char *)p->file.data);
+			p->file.data = NULL;
+		}
 	}
 	if (rootfd >= 0)
 		close(rootfd);
@@ -650,7 +663,7 @@ int st_file_read(struct st_ctx *ctx, const char *relpath, const struct st_origin
 		if (!shown)
 			ctx->oom = 1;
 		else
-			rc = read_checked(ctx, AT_FDCWD, real, 0, shown, DEFAULT_MAX_FILE, from, out) == 0 ? 0 : -1;
+			rc = read_checked(ctx, AT_FDCWD, real, 0, shown, DEFAULT_MAX_FILE, from, out, 0) == 0 ? 0 : -1;
 	}
 	free(real);
 	free(root_real);
