@@ -61,11 +61,28 @@ static enum lang lang_of(const char *path, const char *name)
 	return L_NONE;
 }
 
+/* The walker's head is at most this long; a shorter head is the whole file. */
+#define WALK_HEAD_LEN 512
+
 enum st_match st_envindex_match(const char *path, const char *name, const char *head, size_t head_len)
 {
-	(void)head;
-	(void)head_len;
-	return lang_of(path, name) != L_NONE ? ST_MATCH_YES : ST_MATCH_NO;
+	enum lang lang = lang_of(path, name);
+	if (lang == L_NONE)
+		return ST_MATCH_NO;
+	/* Python and YAML files are claimed by no other loader in general: decide a small one from its head (the
+	 * whole file) so one without any marker is not read a second time; a large one is always read */
+	if (lang != L_PY && lang != L_YAML)
+		return ST_MATCH_YES;
+	if (!head)
+		return ST_MATCH_NEED_HEAD;
+	if (head_len >= WALK_HEAD_LEN)
+		return ST_MATCH_YES;
+	if (lang == L_YAML)
+		return memchr(head, '$', head_len) ? ST_MATCH_YES : ST_MATCH_NO;
+	return memmem(head, head_len, "env", 3) || memmem(head, head_len, "config", 6) ||
+	               memmem(head, head_len, "dj_database_url", 15)
+	           ? ST_MATCH_YES
+	           : ST_MATCH_NO;
 }
 
 /* Test files: the shared rule (tests/, __tests__/, *.test.js, *_test.go ...) plus Python's test_*.py, *_test.py,
