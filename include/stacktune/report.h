@@ -34,6 +34,31 @@ extern const size_t st_report_ops_count;
 /* Returns the writer for a format name, or NULL. */
 const struct st_report_ops *st_report_find(const char *name);
 
+/* One part of a budget bar: a client's connections, a component's memory. */
+struct st_report_segment {
+	const char *label; /* "backend/celery", "postgres shared_buffers" */
+	int64_t value;     /* connections, or bytes */
+	const char *fact;  /* the model fact it comes from */
+};
+
+/* A budget as the model computed it: stacked demand against a limit (database connections, host memory). */
+struct st_report_bar {
+	const char *id;          /* the database component or the host */
+	const char *limit_fact;  /* "postgres.usable_connections", "host.memory"; NULL when unknown */
+	int64_t limit;
+	int64_t total;           /* the model's sum (connection_demand), or the sum of the segments */
+	int unlimited;           /* a client has no connection limit */
+	struct st_report_segment *segments;
+	size_t n_segments;
+};
+
+/* Connection budgets per database server (and PgBouncer) from the model's connection_demand, its terms and
+ * usable_connections; bars in the ctx arena, returns their number (0 on none or allocation failure). */
+size_t st_report_connection_bars(const struct st_report *r, struct st_report_bar **out);
+/* Memory per host: application processes (the model's <app>.memory facts) and database buffers
+ * (shared_buffers, innodb_buffer_pool_size, maxmemory) against host.memory; as above. */
+size_t st_report_memory_bars(const struct st_report *r, struct st_report_bar **out);
+
 /* Appends what `rules explain` shows about one rule (rationale, references, example, definition); 0 or -1. */
 int st_report_rule_help(const struct st_rule_info *ri, struct st_buf *out);
 

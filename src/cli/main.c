@@ -22,10 +22,13 @@ static int cmd_help(const struct cli_cmd *cmd, struct cli_opts *o);
 	"  --connect-timeout SECS   give up connecting after SECS (default 5); --pg/--mysql repeat up to 8 times\n"
 
 const struct cli_cmd cli_commands[] = {
-	{"audit", cmd_audit, OPT_FORMAT | OPT_PROFILE | OPT_FAIL_ON | OPT_WALK | OPT_RULES | OPT_LIVE, 1, "audit [PATH] [options]",
+	{"audit", cmd_audit, OPT_FORMAT | OPT_PROFILE | OPT_FAIL_ON | OPT_WALK | OPT_RULES | OPT_LIVE | OPT_OUTPUT, 1,
+	 "audit [PATH] [options]",
 	 "Walks PATH (default .), builds the stack model and runs the rulebook.\n"
 	 "Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage, input or connection error.\n\n"
 	 "Options:\n" COMMON_HELP LIVE_HELP
+	 "  --format sarif|markdown|html  also: SARIF 2.1.0 for code scanning, a pull-request summary, one HTML page\n"
+	 "  -o, --out FILE           write the report to FILE (atomically) instead of stdout\n"
 	 "  --fail-on info|warning|error  lowest severity that makes the exit status 1 (default error)\n"
 	 "  --rules DIR              the rulebook directory (default: the installed rules/)\n"
 	 "  --config FILE            suppressions (default: PATH/.stacktune.yaml)\n"},

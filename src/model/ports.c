@@ -9,12 +9,6 @@
 
 #define MAX_PORTS 512
 
-struct binding {
-	int64_t port;
-	const char *owner;
-	const struct st_fact *fact;
-};
-
 static struct st_fact *derived(struct st_ctx *ctx, const char *name, const char *text, const struct st_fact **from,
                                size_t n)
 {
@@ -48,18 +42,12 @@ static int is_local(const char *h)
 	return h && (!strcmp(h, "localhost") || !strcmp(h, "127.0.0.1") || !strcmp(h, "0.0.0.0") || !strcmp(h, "::1"));
 }
 
-void st_model_ports(struct st_ctx *ctx, const struct st_stack *s)
+/* Appends the bindings found in the facts to b (at most max); returns their number. */
+static size_t collect_bindings(struct st_ctx *ctx, const struct st_fact_entry **all, size_t n_all,
+                               struct st_port_binding *b, size_t max)
 {
-	(void)s;
-	struct binding *b = calloc(MAX_PORTS, sizeof(*b));
-	if (!b) {
-		ctx->oom = 1;
-		return;
-	}
 	size_t nb = 0;
-	size_t n_all = 0;
-	const struct st_fact_entry **all = st_fact_sorted(ctx, &n_all);
-	for (size_t i = 0; all && i < n_all && nb < MAX_PORTS; i++) {
+	for (size_t i = 0; all && i < n_all && nb < max; i++) {
 		const char *name = all[i]->name;
 		const struct st_fact *f = all[i]->chain[all[i]->n - 1];
 		if (f->value.kind != ST_VAL_INT)
@@ -80,8 +68,37 @@ void st_model_ports(struct st_ctx *ctx, const struct st_stack *s)
 			if (!(strncmp(dot, ".ports.", 7) == 0 && l > 10 && strcmp(dot + l - 10, ".published") == 0))
 				continue;
 		}
-		b[nb++] = (struct binding){.port = f->value.i, .owner = owner, .fact = f};
+		b[nb++] = (struct st_port_binding){.port = f->value.i, .owner = owner, .fact = f};
 	}
+	return nb;
+}
+
+size_t st_stack_port_bindings(struct st_ctx *ctx, struct st_port_binding **out)
+{
+	*out = NULL;
+	size_t n_all = 0;
+	const struct st_fact_entry **all = st_fact_sorted(ctx, &n_all);
+	struct st_port_binding *b = st_arena_alloc(&ctx->arena, MAX_PORTS * sizeof(*b));
+	if (!b) {
+		ctx->oom = 1;
+		return 0;
+	}
+	size_t nb = collect_bindings(ctx, all, n_all, b, MAX_PORTS);
+	*out = nb ? b : NULL;
+	return nb;
+}
+
+void st_model_ports(struct st_ctx *ctx, const struct st_stack *s)
+{
+	(void)s;
+	struct st_port_binding *b = calloc(MAX_PORTS, sizeof(*b));
+	if (!b) {
+		ctx->oom = 1;
+		return;
+	}
+	size_t n_all = 0;
+	const struct st_fact_entry **all = st_fact_sorted(ctx, &n_all);
+	size_t nb = collect_bindings(ctx, all, n_all, b, MAX_PORTS);
 	/* collisions: the same port bound by two owners */
 	for (size_t i = 0; i < nb; i++) {
 		const struct st_fact *from[8] = {b[i].fact};

@@ -7,6 +7,8 @@ const struct st_report_ops st_report_ops[] = {
 	{.name = "text", .facts = st_report_text_facts, .audit = st_report_text_audit, .host = st_report_text_host},
 	{.name = "json", .facts = st_report_json_facts, .audit = st_report_json_audit, .host = st_report_json_host},
 	{.name = "sarif", .audit = st_report_sarif_audit}, /* findings only: facts and host have no results */
+	{.name = "markdown", .audit = st_report_markdown_audit},
+	{.name = "html", .audit = st_report_html_audit},
 };
 const size_t st_report_ops_count = sizeof(st_report_ops) / sizeof(st_report_ops[0]);
 

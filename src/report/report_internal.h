@@ -11,6 +11,8 @@ int st_report_json_facts(const struct st_report *r, struct st_buf *out);
 int st_report_json_audit(const struct st_report *r, struct st_buf *out);
 int st_report_json_host(const struct st_report *r, struct st_buf *out);
 int st_report_sarif_audit(const struct st_report *r, struct st_buf *out);
+int st_report_markdown_audit(const struct st_report *r, struct st_buf *out);
+int st_report_html_audit(const struct st_report *r, struct st_buf *out);
 
 /* Counts findings by severity into counts[3]. */
 void st_report_count(const struct st_report *r, size_t counts[3]);
