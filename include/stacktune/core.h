@@ -212,10 +212,18 @@ struct st_facts {
 
 /* ---- context ---------------------------------------------------------- */
 
+/* A string-keyed table of pointers for results worth computing once per run (keys and values in the arena). */
+struct st_memo {
+	const char **keys;
+	void **vals;
+	size_t n, cap; /* cap is 0 or a power of two */
+};
+
 struct st_ctx {
 	struct st_arena arena;
 	struct st_diags diags;
 	struct st_facts facts;
+	struct st_memo memo;
 	const char *root; /* audited path as given */
 	int verbose;
 	int oom;          /* set once any allocation failed */
@@ -233,6 +241,9 @@ int st_vdiag(struct st_ctx *ctx, enum st_severity sev, const struct st_origin *o
 	__attribute__((format(printf, 4, 0)));
 /* Returns how many diagnostics of severity >= sev were recorded. */
 size_t st_diag_count(const struct st_ctx *ctx, enum st_severity sev);
+
+/* Returns the memo slot of key (created holding NULL, the key copied), or NULL when out of memory. */
+void **st_memo_slot(struct st_ctx *ctx, const char *key);
 
 /* Adds a value for name (copied) to the store; returns the new fact or NULL on allocation failure. */
 struct st_fact *st_fact_set(struct st_ctx *ctx, const char *name, const char *component, struct st_value v,

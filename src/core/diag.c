@@ -16,6 +16,8 @@ void st_ctx_free(struct st_ctx *ctx)
 	for (size_t i = 0; i < ctx->facts.n_slots; i++)
 		free(ctx->facts.slots[i].chain);
 	free(ctx->facts.slots);
+	free(ctx->memo.keys);
+	free(ctx->memo.vals);
 	st_arena_free(&ctx->arena);
 	memset(ctx, 0, sizeof(*ctx));
 }

@@ -11,6 +11,7 @@
  * "<app>.go.config.<Field>" (env-tagged struct fields), "<app>.go.viper.<key>", "<app>.port", "<app>.kind". */
 #include <ctype.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "clex.h"
@@ -883,8 +884,10 @@ static const char *find_gomod(struct goscan *g, const char *path, size_t *dir_le
 {
 	const char *slash = strrchr(path, '/');
 	size_t dir = slash ? (size_t)(slash - path) : 0;
+	char buf[1024]; /* the candidates are probed for every .go file: no arena copy each time */
 	for (;;) {
-		const char *p = dir ? st_arena_printf(&g->ctx->arena, "%.*s/go.mod", (int)dir, path) : "go.mod";
+		int l = dir ? snprintf(buf, sizeof buf, "%.*s/go.mod", (int)dir, path) : snprintf(buf, sizeof buf, "go.mod");
+		const char *p = l > 0 && (size_t)l < sizeof buf ? buf : NULL;
 		struct st_file f;
 		if (p && st_app_probe(g->ctx, p, &f) == 0) {
 			*dir_len = dir;

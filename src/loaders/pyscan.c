@@ -2780,10 +2780,29 @@ int st_app_cpus(struct st_ctx *ctx, int64_t *out)
 
 int st_app_probe(struct st_ctx *ctx, const char *relpath, struct st_file *out)
 {
-	size_t n = ctx->diags.n;
-	if (st_file_read(ctx, relpath, NULL, out) == 0)
+	/* scanners probe the same candidates for every source file (go.mod above each .go file): read each once */
+	static const char missing = 0;
+	char key[1024];
+	int kl = snprintf(key, sizeof key, "probe:%s", relpath);
+	void **slot = kl > 0 && (size_t)kl < sizeof key ? st_memo_slot(ctx, key) : NULL;
+	if (slot && *slot == &missing)
+		return -1;
+	if (slot && *slot) {
+		*out = *(const struct st_file *)*slot;
 		return 0;
+	}
+	size_t n = ctx->diags.n;
+	if (st_file_read(ctx, relpath, NULL, out) == 0) {
+		struct st_file *keep = slot ? st_arena_alloc(&ctx->arena, sizeof(*keep)) : NULL;
+		if (keep) {
+			*keep = *out;
+			*slot = keep;
+		}
+		return 0;
+	}
 	ctx->diags.n = n; /* a missing candidate is not worth a diagnostic */
+	if (slot)
+		*slot = (void *)&missing;
 	return -1;
 }
 
