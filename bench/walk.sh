@@ -1,5 +1,6 @@
 #!/bin/sh
-# Walk benchmark: the walker alone (bench/walkbench) against `rg --files` on a synthetic repository.
+# Walk benchmark: the walker alone (bench/walkbench), with the loaders, and the whole `stacktune audit` against
+# `rg --files` on a synthetic repository.
 #   bench/walk.sh [N [RUNS]]   N files (default 200000), RUNS timed runs of each command (default 5)
 # Environment: BUILD (meson build dir, default build), BENCH_TREE (reuse a generated tree; default: a temp dir,
 # removed afterwards). Needs python3, ripgrep and GNU time (/usr/bin/time -v).
@@ -33,7 +34,9 @@ measure() {
 		/Maximum resident set size/ { r = $2 } END { printf "%.3f %d\n", w, r }' "$tmp/time"
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+st=${STACKTUNE:-$build/src/cli/stacktune}
 set -- "walkbench --no-load|$wb --no-load $tree" "walkbench (walk + loaders)|$wb $tree" \
+	"stacktune audit --profile 4c8g|$st audit $tree --profile 4c8g" \
 	"rg --files|rg --files $tree" "rg --files -j1|rg --files -j1 $tree" \
 	"rg --files -g !node_modules (same skips)|rg --files -g !node_modules $tree"
 for c in "$@"; do measure "${c#*|}" >/dev/null; done # warm the page cache
