@@ -786,13 +786,23 @@ static void record(struct pgconf *p, struct item *it)
 			diag(p, ST_SEV_WARNING, path, it->origin.line, it->origin.col,
 			     "more than %d unknown settings: the others are not reported", MAX_UNKNOWN);
 		if (!strchr(lname, '.') && p->unknown <= MAX_UNKNOWN) {
+			/* the lexer takes bytes 0x80-0xff as letters: show them escaped (a UTF-8 BOM is invisible) */
+			struct st_buf shown = {0};
+			for (const unsigned char *c = (const unsigned char *)lname; *c; c++)
+				if (*c >= 0x80)
+					st_buf_printf(&shown, "\\x%02x", *c);
+				else
+					st_buf_printf(&shown, "%c", *c);
+			const char *bom = strncmp(lname, "\xef\xbb\xbf", 3) == 0 ? " (the file starts with a UTF-8 byte-order mark)" : "";
 			const char *hint = st_pg_setting_suggest(lname, p->major);
 			if (hint)
 				diag(p, ST_SEV_WARNING, path, it->origin.line, it->origin.col,
-				     "unknown setting '%s' (did you mean '%s'?): PostgreSQL refuses to start", lname, hint);
+				     "unknown setting '%s'%s (did you mean '%s'?): PostgreSQL refuses to start", st_buf_cstr(&shown),
+				     bom, hint);
 			else
 				diag(p, ST_SEV_WARNING, path, it->origin.line, it->origin.col,
-				     "unknown setting '%s': PostgreSQL refuses to start", lname);
+				     "unknown setting '%s'%s: PostgreSQL refuses to start", st_buf_cstr(&shown), bom);
+			st_buf_free(&shown);
 		}
 		v.secret = st_secret_name(lname, strlen(lname));
 	} else {
