@@ -118,6 +118,23 @@ int st_procserver_load(struct st_ctx *ctx, const struct st_file *f);
  * origin is where the command is written. 0, or -1 when the command is not a known server or worker. */
 int st_procserver_command(struct st_ctx *ctx, const char *app, const char *path, const char *command,
                           const struct st_origin *origin);
+/* A command written in another file as an argument vector (a compose service's entrypoint + command after
+ * compose's own decoding): the caller maps byte ranges of each word back to its file and gives the process's
+ * environment. `sh -c SCRIPT` runs SCRIPT as a shell would, against that environment. */
+struct st_proc_argv {
+	const char *path;          /* the file holding the command */
+	const char *service;       /* the compose service that runs it (recorded as <app>.<server>.service) */
+	const char *const *words;
+	size_t n;
+	/* The origin of bytes [off, off+len) of words[i]. */
+	struct st_origin (*origin)(void *user, size_t i, size_t off, size_t len);
+	/* The process's environment variable name: 1 with *value, *origin and *secret, 0 when unset. */
+	int (*getenv)(void *user, const char *name, const char **value, struct st_origin *origin, int *secret);
+	void *user;
+};
+/* Records the facts of a (known server or worker) command for application app, or, when app already holds the
+ * same server for another service, for the service's own name. 0, or -1 when no known program is found. */
+int st_procserver_argv(struct st_ctx *ctx, const char *app, const struct st_proc_argv *cmd);
 
 /* Go sources (*.go but not *_test.go or vendor/): database/sql / GORM / sqlx / pgxpool pool settings, driver, DSN
  * variable, listen port; facts "<app>.go.pool.*", "<app>.go.driver", "<app>.go.dsn_env", "<app>.port",

@@ -289,20 +289,69 @@ static const struct st_fact *dotenv_var(struct compose *c, const char *name, siz
 	return fn ? st_fact_get(c->ctx, fn) : NULL;
 }
 
+/* Where each byte of an interpolated string comes from: its index in the scalar's value, or a variable. */
+#define POS_NONE ((size_t)-1)
+struct srcbyte {
+	size_t pos;                /* index in the scalar's decoded value, POS_NONE for a variable's bytes */
+	const struct st_fact *var; /* the .env fact a substituted byte comes from (NULL: literal or unset) */
+};
+struct srcmap {
+	struct srcbyte *v;
+	size_t n, cap;
+};
+
+static void map_put(struct compose *c, struct srcmap *m, size_t count, size_t pos, const struct st_fact *var)
+{
+	if (!m)
+		return;
+	if (m->n + count > m->cap) {
+		size_t cap = m->cap ? m->cap : 64;
+		while (cap < m->n + count)
+			cap *= 2;
+		struct srcbyte *nv = st_arena_alloc(&c->ctx->arena, cap * sizeof(*nv));
+		if (!nv) {
+			c->ctx->oom = 1;
+			m->n = m->cap = 0;
+			return;
+		}
+		if (m->n)
+			memcpy(nv, m->v, m->n * sizeof(*nv));
+		m->v = nv;
+		m->cap = cap;
+	}
+	for (size_t k = 0; k < count; k++)
+		m->v[m->n++] = (struct srcbyte){.pos = pos == POS_NONE ? POS_NONE : pos + k, .var = var};
+}
+
+static struct text interpolate_map(struct compose *c, const yaml_node_t *n, const char *s, struct srcmap *m,
+                                   size_t base);
+
 /* Compose's interpolation of one string; `n` is the scalar node (for diagnostics). */
 static struct text interpolate(struct compose *c, const yaml_node_t *n, const char *s)
 {
+	return interpolate_map(c, n, s, NULL, 0);
+}
+
+/* interpolate, also appending to m (when not NULL) the source of each output byte; s starts at index base of the
+ * scalar's value. */
+static struct text interpolate_map(struct compose *c, const yaml_node_t *n, const char *s, struct srcmap *m,
+                                   size_t base)
+{
 	struct text t = {.s = s};
-	if (!strchr(s, '$'))
+	if (!strchr(s, '$')) {
+		map_put(c, m, strlen(s), base, NULL);
 		return t;
+	}
 	struct st_buf b = {0};
 	t.changed = 1;
 	for (size_t i = 0; s[i];) {
 		if (s[i] != '$') {
+			map_put(c, m, 1, base + i, NULL);
 			st_buf_putc(&b, s[i++]);
 			continue;
 		}
 		if (s[i + 1] == '$') {
+			map_put(c, m, 1, base + i, NULL);
 			st_buf_putc(&b, '$');
 			i += 2;
 			continue;
@@ -312,6 +361,7 @@ static struct text interpolate(struct compose *c, const yaml_node_t *n, const ch
 		while (isalnum((unsigned char)s[ne]) || s[ne] == '_')
 			ne++;
 		if (ne == ns) {
+			map_put(c, m, 1, base + i, NULL);
 			st_buf_putc(&b, s[i++]);
 			continue;
 		}
@@ -331,6 +381,7 @@ static struct text interpolate(struct compose *c, const yaml_node_t *n, const ch
 			if (!s[k]) { /* unterminated: compose refuses the file */
 				struct st_origin o = at(c, n, 0, 0);
 				st_diag(c->ctx, ST_SEV_ERROR, &o, "invalid interpolation: missing '}'");
+				map_put(c, m, strlen(s + i), base + i, NULL);
 				st_buf_puts(&b, s + i);
 				break;
 			}
@@ -371,11 +422,16 @@ static struct text interpolate(struct compose *c, const yaml_node_t *n, const ch
 		}
 		if (out == word && word) { /* the default may itself hold variables (one level is enough here) */
 			char *w = st_arena_strndup(&c->ctx->arena, word, wl);
-			struct text inner = w && strchr(w, '$') ? interpolate(c, n, w) : (struct text){.s = w};
+			size_t wbase = base + (size_t)(word - s);
+			struct text inner =
+			    w && strchr(w, '$') ? interpolate_map(c, n, w, m, wbase) : (struct text){.s = w};
+			if (inner.s && inner.s == w)
+				map_put(c, m, strlen(w), wbase, NULL);
 			if (inner.s)
 				st_buf_puts(&b, inner.s);
 			t.secret |= inner.secret;
 		} else if (out) {
+			map_put(c, m, outl, POS_NONE, v);
 			st_buf_put(&b, out, outl);
 		}
 		i = after;
@@ -778,6 +834,302 @@ static void command_flags(struct service *sv)
 		mysqld_flags(sv, kind, &t, i);
 	else if (!strcmp(kind, "redis"))
 		redis_flags(sv, kind, &t, i);
+}
+
+/* ---- application commands ------------------------------------------------ */
+
+static const char *repo_path(struct compose *c, const char *p);
+
+/* One word of an application command with the source of each of its bytes. */
+struct app_word {
+	const char *text;
+	const yaml_node_t *node;
+	const struct srcbyte *src; /* strlen(text) entries, or NULL when unknown */
+};
+
+struct app_cmd {
+	struct compose *c;
+	struct service *sv;
+	struct app_word *w;
+	const char **words;
+	size_t n, cap;
+};
+
+static void app_push(struct app_cmd *a, const char *text, const yaml_node_t *node, const struct srcbyte *src)
+{
+	if (a->n >= MAX_TOKENS)
+		return;
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 16;
+		struct app_word *nw = st_arena_alloc(&a->c->ctx->arena, cap * sizeof(*nw));
+		const char **ns = st_arena_alloc(&a->c->ctx->arena, cap * sizeof(*ns));
+		if (!nw || !ns) {
+			a->c->ctx->oom = 1;
+			return;
+		}
+		if (a->n) {
+			memcpy(nw, a->w, a->n * sizeof(*nw));
+			memcpy(ns, a->words, a->n * sizeof(*ns));
+		}
+		a->w = nw, a->words = ns, a->cap = cap;
+	}
+	a->w[a->n] = (struct app_word){.text = text, .node = node, .src = src};
+	a->words[a->n++] = text;
+}
+
+/* entrypoint/command as compose passes them: a list as it is, a string split like a shell would (quotes and
+ * backslashes removed, no expansion), each after interpolation, keeping where every byte came from. */
+static void app_words(struct app_cmd *a, const yaml_node_t *n)
+{
+	struct compose *c = a->c;
+	if (n->type == YAML_SEQUENCE_NODE) {
+		for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+			yaml_node_t *e = node(c, *it);
+			struct srcmap m = {0};
+			const char *raw = raw_scalar(e);
+			struct text t = raw ? interpolate_map(c, e, raw, &m, 0) : (struct text){0};
+			const char *w =
+			    t.s == raw && raw ? st_arena_strdup(&c->ctx->arena, raw) : t.s; /* doc is freed */
+			if (w)
+				app_push(a, w, e, m.n == strlen(w) ? m.v : NULL);
+		}
+		return;
+	}
+	const char *raw = raw_scalar(n);
+	struct srcmap m = {0};
+	struct text t = raw ? interpolate_map(c, n, raw, &m, 0) : (struct text){0};
+	if (!t.s || m.n != strlen(t.s))
+		return;
+	const char *s = t.s;
+	size_t len = strlen(s), i = 0;
+	while (i < len) {
+		while (i < len && isspace((unsigned char)s[i]))
+			i++;
+		if (i >= len)
+			break;
+		struct st_buf b = {0};
+		struct srcmap wm = {0};
+		char q = 0;
+		for (; i < len && (q || !isspace((unsigned char)s[i])); i++) {
+			char ch = s[i];
+			size_t from = i;
+			if (q && ch == q) {
+				q = 0;
+				continue;
+			} else if (q == '"' && ch == '\\' && i + 1 < len && strchr("\"\\$`", s[i + 1])) {
+				from = ++i;
+			} else if (!q && (ch == '\'' || ch == '"')) {
+				q = ch;
+				continue;
+			} else if (!q && ch == '\\' && i + 1 < len) {
+				from = ++i;
+			}
+			st_buf_putc(&b, s[from]);
+			map_put(c, &wm, 1, m.v[from].pos, m.v[from].var);
+		}
+		const char *w = st_arena_strdup(&c->ctx->arena, st_buf_cstr(&b));
+		st_buf_free(&b);
+		if (!w) {
+			c->ctx->oom = 1;
+			return;
+		}
+		app_push(a, w, n, wm.n == strlen(w) ? wm.v : NULL);
+	}
+}
+
+/* The file offset of decoded byte `off` of a plain or block scalar written over several lines, found by walking
+ * the decoded value along the raw lines (YAML drops the indentation and folds or keeps the line breaks);
+ * POS_NONE when they do not line up. */
+static size_t multiline_offset(struct compose *c, const yaml_node_t *n, size_t off)
+{
+	const char *s = c->f->data, *v = (const char *)n->data.scalar.value;
+	size_t vlen = n->data.scalar.length, r = n->start_mark.index, end = n->end_mark.index, d = 0;
+	int block =
+	    n->data.scalar.style == YAML_LITERAL_SCALAR_STYLE || n->data.scalar.style == YAML_FOLDED_SCALAR_STYLE;
+	if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE && !block)
+		return POS_NONE;
+	if (off >= vlen)
+		return off && vlen
+		           ? (multiline_offset(c, n, vlen - 1) == POS_NONE ? POS_NONE
+		                                                           : multiline_offset(c, n, vlen - 1) + 1)
+		           : POS_NONE;
+	size_t indent = 0;
+	if (block) { /* past the header line; the block's indentation is its first content line's */
+		while (r < end && s[r] != '\n')
+			r++;
+		size_t k = r + 1;
+		while (k < end && s[k] == '\n')
+			k++;
+		while (k + indent < end && s[k + indent] == ' ')
+			indent++;
+	}
+	int line_start = 0;
+	while (r < end && d < vlen) {
+		if (line_start) {
+			for (size_t k = 0;
+			     r < end && (block ? k < indent && s[r] == ' ' : (s[r] == ' ' || s[r] == '\t')); k++)
+				r++;
+			line_start = 0;
+			continue;
+		}
+		if (s[r] == '\r' && r + 1 < end && s[r + 1] == '\n')
+			r++;
+		if (s[r] == '\n') {
+			if (v[d] == '\n' || v[d] == ' ') {
+				if (d == off)
+					return r;
+				d++;
+			}
+			r++;
+			line_start = 1;
+			continue;
+		}
+		if (s[r] == v[d]) {
+			if (d == off)
+				return r;
+			d++, r++;
+			continue;
+		}
+		if (s[r] == ' ' || s[r] == '\t') { /* trailing blanks a plain scalar drops */
+			r++;
+			continue;
+		}
+		return POS_NONE;
+	}
+	return POS_NONE;
+}
+
+/* The origin of decoded bytes [off, off+len) of a scalar: exact for one-line scalars and for plain and block
+ * scalars over several lines; the whole scalar when they cannot be mapped. */
+static struct st_origin scalar_span(struct compose *c, const yaml_node_t *n, size_t off, size_t len)
+{
+	if (n->type != YAML_SCALAR_NODE)
+		return at(c, n, 0, 0);
+	size_t b, e;
+	if (n->start_mark.line == n->end_mark.line) {
+		b = scalar_offset(c, n, off);
+		e = scalar_offset(c, n, off + len);
+	} else {
+		b = multiline_offset(c, n, off);
+		e = len ? multiline_offset(c, n, off + len - 1) : b;
+		if (b == POS_NONE || e == POS_NONE || e < b)
+			return at(c, n, 0, 0);
+		e += len ? 1 : 0;
+	}
+	if (e < b || e > c->f->size)
+		e = b;
+	size_t ls = b;
+	while (ls > 0 && c->f->data[ls - 1] != '\n')
+		ls--;
+	size_t le = b;
+	while (le < c->f->size && c->f->data[le] != '\n')
+		le++;
+	unsigned line = (unsigned)n->start_mark.line + 1;
+	for (size_t k = n->start_mark.index; k < b; k++)
+		line += c->f->data[k] == '\n';
+	struct st_origin o = st_origin_file(c->f->path, line, (unsigned)(b - ls + 1));
+	o.value_off = b;
+	o.value_len = e - b;
+	o.line_off = ls;
+	o.line_len = le - ls;
+	return o;
+}
+
+/* st_proc_argv.origin: bytes written in the compose file map to their span; bytes that all come from one .env
+ * variable take that variable's origin; anything else is the whole scalar. */
+static struct st_origin app_origin(void *user, size_t i, size_t off, size_t len)
+{
+	struct app_cmd *a = user;
+	struct compose *c = a->c;
+	if (i >= a->n)
+		return at(c, a->sv->node, 0, 0);
+	const struct app_word *w = &a->w[i];
+	size_t tl = strlen(w->text);
+	if (off > tl)
+		off = tl;
+	if (len > tl - off || (!len && !off))
+		len = tl - off;
+	if (len && w->src) {
+		const struct srcbyte *b = w->src + off;
+		int literal = 1, onevar = b[0].var != NULL;
+		for (size_t k = 0; k < len; k++) {
+			if (b[k].pos == POS_NONE || (k && b[k].pos <= b[k - 1].pos)) /* gaps: quotes, $$ */
+				literal = 0;
+			if (b[k].var != b[0].var)
+				onevar = 0;
+		}
+		if (literal)
+			return scalar_span(c, w->node, b[0].pos, b[len - 1].pos + 1 - b[0].pos);
+		if (onevar) {
+			struct st_origin o = b[0].var->origin;
+			const char *dot = strrchr(b[0].var->name, '.');
+			o.detail = st_arena_printf(&c->ctx->arena, "via ${%s} at %s:%u", dot ? dot + 1 : b[0].var->name,
+			                           c->f->path, (unsigned)w->node->start_mark.line + 1);
+			return o;
+		}
+	}
+	return at(c, w->node, 0, 0);
+}
+
+/* st_proc_argv.getenv: the service's environment (environment: over env_file:), as recorded by environment(). */
+static int app_getenv(void *user, const char *name, const char **value, struct st_origin *origin, int *secret)
+{
+	struct app_cmd *a = user;
+	const char *fn = st_arena_printf(&a->c->ctx->arena, "%s.env.%s", a->sv->name, name);
+	const struct st_fact *f = fn ? st_fact_get(a->c->ctx, fn) : NULL;
+	if (!f || f->value.kind != ST_VAL_STRING || !f->value.text)
+		return 0;
+	*value = f->value.text;
+	*origin = f->origin;
+	*secret = f->value.secret;
+	return 1;
+}
+
+/* The application a service runs: the top directory of its build context ("app" for the repository root),
+ * else the service itself (an image built elsewhere). */
+static const char *service_app(struct service *sv)
+{
+	struct compose *c = sv->c;
+	yaml_node_t *build = get(c, sv->node, "build");
+	const char *ctxdir =
+	    build && build->type == YAML_SCALAR_NODE ? str(c, build) : str(c, get(c, build, "context"));
+	const char *rp = ctxdir ? repo_path(c, ctxdir) : NULL;
+	if (!rp)
+		return sv->name;
+	return *rp ? st_arena_strndup(&c->ctx->arena, rp, strcspn(rp, "/")) : "app";
+}
+
+/* A service that is not a known server: its entrypoint + command (or the command alone, after an entrypoint
+ * wrapper that ends in exec "$@") go to the process-server parsers (Gunicorn, Celery, uWSGI, Uvicorn). */
+static void app_command(struct service *sv)
+{
+	struct compose *c = sv->c;
+	if (sv->kind)
+		return;
+	yaml_node_t *ep = get(c, sv->node, "entrypoint"), *cmd = get(c, sv->node, "command");
+	if (!cmd && !ep)
+		return;
+	const char *app = service_app(sv);
+	if (!app)
+		return;
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1 && !(ep && cmd))
+			break;
+		struct app_cmd a = {.c = c, .sv = sv};
+		if (ep && pass == 0)
+			app_words(&a, ep);
+		if (cmd)
+			app_words(&a, cmd);
+		struct st_proc_argv pa = {.path = c->f->path,
+		                          .service = sv->name,
+		                          .words = a.words,
+		                          .n = a.n,
+		                          .origin = app_origin,
+		                          .getenv = app_getenv,
+		                          .user = &a};
+		if (c->ctx->oom || (a.n && st_procserver_argv(c->ctx, app, &pa) == 0))
+			break;
+	}
 }
 
 /* ---- images ----------------------------------------------------------- */
@@ -1252,6 +1604,7 @@ static void service(struct compose *c, const char *name, const yaml_node_t *node
 	volumes(sv); /* before the flags: config_file is matched against the mounts */
 	command_flags(sv);
 	environment(sv);
+	app_command(sv); /* after environment(): a sh -c script reads the service's variables */
 	deploy(sv);
 	ports(sv);
 	build_link(sv);

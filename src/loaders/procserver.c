@@ -79,6 +79,7 @@ struct word {
 	struct prov prov;
 	int assign_at;    /* index of '=' in text for NAME=value words, else -1 */
 	size_t raw_eq;    /* offset of that '=' in the raw text */
+	size_t argi;      /* with sh->argv outside a script: the index of the word in the vector */
 };
 
 struct var {
@@ -94,6 +95,9 @@ struct sh {
 	const char *s;
 	size_t n;
 	const struct st_origin *fixed; /* a command from elsewhere (compose): every origin is this one */
+	const struct st_proc_argv *argv; /* words from another file: origins and environment from its hooks */
+	int in_script;                   /* with argv: s is the sh -c script held by word script_word */
+	size_t script_word;
 	struct var *vars;
 	size_t n_vars, cap_vars;
 	int depth;
@@ -116,6 +120,8 @@ static struct st_origin span(const struct sh *sh, size_t off, size_t len, unsign
 {
 	if (sh->fixed)
 		return *sh->fixed;
+	if (sh->argv && sh->in_script)
+		return sh->argv->origin(sh->argv->user, sh->script_word, off, len);
 	struct st_origin o = st_origin_file(sh->path, line, (unsigned)(off - line_off + 1));
 	o.value_off = off;
 	o.value_len = len;
@@ -170,6 +176,16 @@ static int lookup(struct sh *sh, const char *name, size_t n, const char **value,
 		return 1;
 	}
 	const char *nm = st_arena_strndup(&sh->ctx->arena, name, n);
+	if (sh->argv) { /* the process's environment as the caller knows it, not the .env files beside it */
+		int secret = 0;
+		memset(p, 0, sizeof(*p));
+		if (!nm || !sh->argv->getenv || !sh->argv->getenv(sh->argv->user, nm, value, &p->origin, &secret))
+			return 0;
+		p->origin.detail = st_arena_printf(&sh->ctx->arena, "%s in the environment of the command at %s", nm, sh->path);
+		p->secret = secret;
+		p->expanded = 1;
+		return 1;
+	}
 	struct st_py_env_hit hit;
 	if (nm && st_app_getenv(sh->ctx, sh->path, nm, &hit) == 1) {
 		*value = hit.value;
@@ -189,6 +205,12 @@ struct scanner {
 	unsigned line;
 	size_t line_off;
 };
+
+/* Where an unset variable was looked for, for the unknown value's reason. */
+static const char *unset_where(const struct sh *sh)
+{
+	return sh->argv ? "the service's environment" : "the script or any .env file seen";
+}
 
 static int name_start(int c)
 {
@@ -286,8 +308,7 @@ static size_t expand_braced(struct sh *sh, const char *s, size_t i, size_t end, 
 		return k + 1;
 	}
 	if (!set) {
-		p->unknown = st_arena_printf(&sh->ctx->arena, "%s is not set in the script or any .env file seen",
-		                             nm ? nm : "?");
+		p->unknown = st_arena_printf(&sh->ctx->arena, "%s is not set in %s", nm ? nm : "?", unset_where(sh));
 		p->expanded = 1;
 		return k + 1;
 	}
@@ -364,9 +385,8 @@ static void expand_text(struct sh *sh, const char *s, size_t a, size_t b, int de
 					*p = vp;
 					p->expanded = 1;
 				} else {
-					p->unknown = st_arena_printf(&sh->ctx->arena,
-					                             "%.*s is not set in the script or any .env file seen",
-					                             (int)(k - i - 1), s + i + 1);
+					p->unknown = st_arena_printf(&sh->ctx->arena, "%.*s is not set in %s",
+					                             (int)(k - i - 1), s + i + 1, unset_where(sh));
 					p->expanded = 1;
 				}
 				i = k;
@@ -535,11 +555,16 @@ static struct prov value_prov(const struct sh *sh, const struct word *w, size_t 
 	if ((w->prov.expanded || w->prov.unknown) && w->prov.origin.kind != ST_ORIGIN_NONE)
 		return w->prov;
 	struct prov p = w->prov;
+	if (sh->argv && !sh->in_script) { /* a word of the vector: the caller maps its bytes */
+		size_t tl = strlen(w->text), off = value_off_in_raw < tl ? value_off_in_raw : tl;
+		p.origin = sh->argv->origin(sh->argv->user, w->argi, off, tl - off);
+		return p;
+	}
 	size_t off = w->off + value_off_in_raw;
 	if (off > w->off + w->len)
 		off = w->off + w->len;
 	p.origin = span(sh, off, w->off + w->len - off, w->line, w->line_off);
-	if (!sh->fixed)
+	if (!sh->fixed && !sh->argv)
 		p.origin.col = (unsigned)(off - w->line_off + 1);
 	return p;
 }
@@ -601,7 +626,7 @@ static void record_port(struct sh *sh, const char *server, const char *text, con
 	if (!*port || strspn(port, "0123456789") != strlen(port) || strlen(port) > 5)
 		return;
 	struct prov q = *p;
-	if (!p->expanded && !sh->fixed && q.origin.value_len >= strlen(port)) {
+	if (!p->expanded && !sh->fixed && !sh->argv && q.origin.value_len >= strlen(port)) {
 		/* the literal span of the port digits */
 		size_t d = q.origin.value_len - strlen(port);
 		q.origin.value_off += d;
@@ -618,6 +643,26 @@ static void record_default(struct sh *sh, const char *server, const char *key, s
 		return;
 	struct st_origin o = {.kind = ST_ORIGIN_DEFAULT, .detail = whose};
 	st_fact_set(sh->ctx, name, sh->app, v, &o, ST_LAYER_DEFAULT);
+}
+
+/* A command of a compose service: records which service runs the server for the app (the model takes that
+ * service's replicas and host). When another service already runs the same server for the app (two services
+ * built from one directory), this one's facts go under its own service name instead. */
+static void claim(struct sh *sh, const char *server)
+{
+	if (!sh->argv || !sh->argv->service)
+		return;
+	const char *svc = sh->argv->service;
+	const char *name = st_arena_printf(&sh->ctx->arena, "%s.%s.service", sh->app, server);
+	const struct st_fact *f = name ? st_fact_get(sh->ctx, name) : NULL;
+	if (f && f->value.kind == ST_VAL_STRING && strcmp(f->value.text, svc) != 0 && strcmp(sh->app, svc) != 0) {
+		sh->app = svc;
+		name = st_arena_printf(&sh->ctx->arena, "%s.%s.service", sh->app, server);
+	}
+	struct st_origin o = sh->argv->origin(sh->argv->user, 0, 0, 0);
+	o.detail = "the compose service running this command";
+	if (name)
+		st_app_fact_once(sh->ctx, name, sh->app, st_value_string(svc), &o, ST_LAYER_FILE);
 }
 
 /* An option table: how each option of a server's command line maps to a fact. */
@@ -875,14 +920,18 @@ static void gunicorn_args(struct sh *sh, struct word *args, size_t n, int layer)
 				const char *cfg = ov[i].text;
 				const char *slash = strrchr(cfg, '/');
 				const char *base = slash ? slash + 1 : cfg;
-				if (strncmp(cfg, "python:", 7) != 0 && st_procserver_match(cfg, base, NULL, 0) != ST_MATCH_YES) {
-					const char *dir_end = strrchr(sh->path, '/');
-					const char *rel = cfg[0] == '/' ? NULL
-					                  : dir_end ? st_arena_printf(&sh->ctx->arena, "%.*s/%s",
-					                                              (int)(dir_end - sh->path), sh->path, cfg)
-					                            : cfg;
-					struct st_file cf;
-					if (rel && (st_app_probe(sh->ctx, rel, &cf) == 0 || st_app_probe(sh->ctx, cfg, &cf) == 0))
+				const char *dir_end = strrchr(sh->path, '/');
+				const char *rel = cfg[0] == '/' || strncmp(cfg, "python:", 7) == 0 ? NULL
+				                  : dir_end ? st_arena_printf(&sh->ctx->arena, "%.*s/%s",
+				                                              (int)(dir_end - sh->path), sh->path, cfg)
+				                            : cfg;
+				struct st_file cf;
+				if (rel && (st_app_probe(sh->ctx, rel, &cf) == 0 || st_app_probe(sh->ctx, cfg, &cf) == 0)) {
+					/* the command reads that file: its values are overridden by this command's options */
+					const char *rn = st_arena_printf(&sh->ctx->arena, "reads.%s", cf.path);
+					if (rn)
+						st_app_fact_once(sh->ctx, rn, NULL, st_value_string(sh->path), &p.origin, ST_LAYER_FILE);
+					if (st_procserver_match(cfg, base, NULL, 0) != ST_MATCH_YES)
 						load_gunicorn_conf(sh->ctx, &cf, sh->app);
 				}
 			}
@@ -941,6 +990,7 @@ static void celery_command(struct sh *sh, struct word *args, size_t n)
 			worker = 1;
 	if (!worker)
 		return; /* beat, flower, inspect ...: no worker processes */
+	claim(sh, "celery");
 	for (size_t i = 0; i < k; i++) {
 		const struct opt *o = ov[i].opt;
 		if (!o->key)
@@ -1101,6 +1151,19 @@ static void handle_command(struct sh *sh, struct cmd *c)
 	const char *prog = base_name(c->w[i].text);
 	struct word *args = c->w + i + 1;
 	size_t n = c->n - i - 1;
+	if (sh->argv && !sh->in_script && n >= 2 && args[0].text[0] == '-' && strchr(args[0].text, 'c') &&
+	    (strcmp(prog, "sh") == 0 || strcmp(prog, "bash") == 0 || strcmp(prog, "dash") == 0 ||
+	     strcmp(prog, "ash") == 0)) {
+		/* sh -c 'migrate && exec gunicorn ...': the script runs in the process's environment */
+		struct sh sub = {.ctx = sh->ctx, .path = sh->path, .app = sh->app, .s = args[1].text,
+		                 .n = strlen(args[1].text), .argv = sh->argv, .in_script = 1,
+		                 .script_word = args[1].argi, .depth = sh->depth + 1};
+		run_script(&sub);
+		free(sub.vars);
+		goto done;
+	}
+	if (strcmp(prog, "gunicorn") == 0 || strcmp(prog, "uwsgi") == 0 || strcmp(prog, "uvicorn") == 0)
+		claim(sh, prog);
 	if (strcmp(prog, "gunicorn") == 0) {
 		gunicorn_env(sh);
 		gunicorn_args(sh, args, n, ST_LAYER_COMMAND);
@@ -1111,7 +1174,7 @@ static void handle_command(struct sh *sh, struct cmd *c)
 		uwsgi_command(sh, args, n);
 	} else if (strcmp(prog, "uvicorn") == 0) {
 		uvicorn_command(sh, args, n);
-	} else if (sh->depth < MAX_FOLLOW && !sh->fixed) {
+	} else if (sh->depth < MAX_FOLLOW && !sh->fixed && !sh->argv) {
 		/* ./start.sh, sh scripts/start.sh, bash bin/web: follow a script in the tree no loader reads itself */
 		const char *script = NULL;
 		if (strcmp(prog, "sh") == 0 || strcmp(prog, "bash") == 0 || strcmp(prog, "dash") == 0) {
@@ -1458,6 +1521,26 @@ int st_procserver_command(struct st_ctx *ctx, const char *app, const char *path,
 	struct sh sh = {.ctx = ctx, .path = path ? path : (origin->file ? origin->file : ""), .app = app,
 	                .s = command, .n = strlen(command), .fixed = origin};
 	run_script(&sh);
+	free(sh.vars);
+	return ctx->facts.seq != before ? 0 : -1;
+}
+
+int st_procserver_argv(struct st_ctx *ctx, const char *app, const struct st_proc_argv *cmd)
+{
+	if (!ctx || !app || !cmd || !cmd->origin || !cmd->n || !cmd->words)
+		return -1;
+	size_t before = ctx->facts.seq;
+	struct sh sh = {.ctx = ctx, .path = cmd->path ? cmd->path : "", .app = app, .s = "", .n = 0, .argv = cmd};
+	struct cmd c = {.n = cmd->n < MAX_WORDS ? cmd->n : MAX_WORDS};
+	c.w = calloc(c.n, sizeof(*c.w));
+	if (!c.w) {
+		ctx->oom = 1;
+		return -1;
+	}
+	for (size_t i = 0; i < c.n; i++) /* exec form: no assignments, no expansion */
+		c.w[i] = (struct word){.text = cmd->words[i] ? cmd->words[i] : "", .assign_at = -1, .argi = i};
+	handle_command(&sh, &c);
+	free(c.w);
 	free(sh.vars);
 	return ctx->facts.seq != before ? 0 : -1;
 }

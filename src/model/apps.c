@@ -154,18 +154,28 @@ static struct st_component *client_target(struct st_ctx *ctx, struct st_stack *s
 	return n == 1 ? only : NULL;
 }
 
-/* Instances of an application: compose replicas of the service built from its directory (fact
- * "link.app.<prefix>" from the compose loader), else of the service named like its prefix. */
+const char *st_model_service_of(struct st_ctx *ctx, const struct st_component *c)
+{
+	const char *sn = st_arena_printf(&ctx->arena, "%s.service", c->kind);
+	const char *svc = sn ? str_of(pfact(ctx, c->prefix, sn)) : NULL;
+	if (svc)
+		return svc;
+	const char *ln = st_arena_printf(&ctx->arena, "link.app.%s", c->prefix);
+	const struct st_fact *link = ln ? st_fact_get(ctx, ln) : NULL;
+	if (link && link->value.kind == ST_VAL_STRING)
+		return link->value.text;
+	return pfact(ctx, c->prefix, "replicas") ? c->prefix : NULL;
+}
+
+/* Instances of an application: compose replicas of the service that runs it (st_model_service_of), else of the
+ * service named like its prefix. */
 static const struct st_fact *replicas_of(struct st_ctx *ctx, const struct st_component *c)
 {
 	const struct st_fact *r = pfact(ctx, c->prefix, "replicas");
-	const char *ln = st_arena_printf(&ctx->arena, "link.app.%s", c->prefix);
-	const struct st_fact *link = ln ? st_fact_get(ctx, ln) : NULL;
-	if (link && link->value.kind == ST_VAL_STRING) {
-		const struct st_fact *lr = pfact(ctx, link->value.text, "replicas");
-		if (lr)
-			r = lr;
-	}
+	const char *svc = st_model_service_of(ctx, c);
+	const struct st_fact *lr = svc ? pfact(ctx, svc, "replicas") : NULL;
+	if (lr)
+		r = lr;
 	return r && r->value.kind == ST_VAL_INT ? r : NULL;
 }
 

@@ -9,6 +9,10 @@ struct st_component *st_model_add(struct st_ctx *ctx, struct st_stack *s, size_t
                                   const char *prefix, const char *kind, const struct st_origin *o);
 /* 1 for kinds that describe application processes (go, node, gunicorn, celery, ...). */
 int st_model_is_app_kind(const char *kind);
+/* The compose service running an application component: the service whose command starts its server
+ * ("<prefix>.<kind>.service"), else the service built from its directory ("link.app.<prefix>"), else the service
+ * named like its prefix; NULL when none. */
+const char *st_model_service_of(struct st_ctx *ctx, const struct st_component *c);
 /* Finds application components from their process and pool facts. */
 void st_model_apps(struct st_ctx *ctx, struct st_stack *s, size_t *cap);
 /* Memory of each application component ("<prefix>.memory" facts). */

@@ -287,11 +287,107 @@ static void test_env_and_links(void)
 		printf("# could not remove %s\n", root);
 }
 
+/* The value bytes a fact's origin spans in the YAML text. */
+static int span_is(struct st_ctx *ctx, const char *name, const char *yaml, const char *want)
+{
+	const struct st_fact *f = st_fact_get(ctx, name);
+	return f && f->origin.value_len == strlen(want) && f->origin.value_off + f->origin.value_len <= strlen(yaml) &&
+	       memcmp(yaml + f->origin.value_off, want, strlen(want)) == 0;
+}
+
+static void test_app_commands(void)
+{
+	snprintf(root, sizeof root, "/tmp/st-compose-XXXXXX");
+	if (!mkdtemp(root))
+		abort();
+	struct st_ctx ctx;
+	st_ctx_init(&ctx);
+	ctx.root = root;
+	struct st_origin eo = st_origin_file("ops/.env", 3, 1);
+	st_fact_set(&ctx, "env.ops/.env.OTHER_WORKERS", NULL, st_value_string("7"), &eo, ST_LAYER_FILE);
+	st_fact_set(&ctx, "host.cpus", NULL, st_value_int(4), &eo, ST_LAYER_FILE);
+	const char *y =
+	    "services:\n"
+	    "  web:\n" /* 2 */
+	    "    build: ../backend\n"
+	    "    command: gunicorn app.wsgi -w 8 --threads 2 --bind 0.0.0.0:8000\n" /* 4 */
+	    "    environment:\n"
+	    "      WEB_CONCURRENCY: \"3\"\n" /* 6 */
+	    "  worker:\n"
+	    "    build: {context: ../backend}\n"
+	    "    command: [\"celery\", \"-A\", \"proj\", \"worker\", \"-c\", \"6\", \"--pool=gevent\"]\n" /* 9 */
+	    "  beat:\n"
+	    "    build: ../backend\n"
+	    "    command: celery -A proj beat\n" /* 12 */
+	    "  api:\n"
+	    "    image: example/api:1\n"
+	    "    environment: [API_WORKERS=5]\n" /* 15 */
+	    "    command: sh -c \"python manage.py migrate && exec gunicorn api.wsgi -w $${API_WORKERS:-2} "
+	    "--threads $${API_THREADS:-4} --timeout $$(nproc)\"\n" /* 16 */
+	    "  other:\n"
+	    "    build: ../backend\n"
+	    "    entrypoint: /entrypoint\n"                                                            /* 19 */
+	    "    command: \"gunicorn other.wsgi -w ${OTHER_WORKERS} --threads ${OTHER_THREADS:-3}\"\n" /* 20 */
+	    "  db:\n"
+	    "    image: postgres:16\n"
+	    "    command: gunicorn not.an.app -w 99\n" /* 23 */
+	    "  fe:\n"
+	    "    image: node:20\n"
+	    "    command: npm run start\n";
+	load(&ctx, "ops/docker-compose.yml", y);
+	dump(&ctx);
+	/* string form: each value at its bytes in the scalar; built from ../backend: application "backend" */
+	is_int(num(&ctx, "backend.gunicorn.workers"), 8, "compose command: -w 8");
+	ok(span_is(&ctx, "backend.gunicorn.workers", y, "8"), "workers span is the 8 in the scalar");
+	is_str(pos(&ctx, "backend.gunicorn.workers"), "4:35", "workers line:col");
+	is_int(num(&ctx, "backend.gunicorn.threads"), 2, "compose command: --threads 2");
+	ok(span_is(&ctx, "backend.gunicorn.threads", y, "2"), "threads span");
+	is_int(num(&ctx, "backend.gunicorn.port"), 8000, "port from --bind");
+	is_str(text(&ctx, "backend.gunicorn.wsgi"), "app.wsgi", "wsgi module");
+	is_str(text(&ctx, "backend.gunicorn.service"), "web", "the service running it");
+	const struct st_fact_entry *e = st_fact_entry(&ctx, "backend.gunicorn.workers");
+	ok(e && e->n == 2 && e->chain[0]->value.i == 3 && e->chain[0]->origin.line == 6,
+	   "WEB_CONCURRENCY from the service's environment kept below the flag");
+	/* list form: quoted items */
+	is_int(num(&ctx, "backend.celery.concurrency"), 6, "list command: -c 6");
+	ok(span_is(&ctx, "backend.celery.concurrency", y, "6"), "concurrency span inside the quotes");
+	is_str(text(&ctx, "backend.celery.pool"), "gevent", "--pool=gevent");
+	ok(span_is(&ctx, "backend.celery.pool", y, "gevent"), "pool span after the '='");
+	is_str(text(&ctx, "backend.celery.service"), "worker", "celery beat does not claim the app's celery");
+	/* sh -c: the script's ${X:-d} against the service's environment; unknowns keep their location */
+	is_int(num(&ctx, "api.gunicorn.workers"), 5, "sh -c script: variable from the service's environment");
+	ok(st_fact_get(&ctx, "api.gunicorn.workers") && st_fact_get(&ctx, "api.gunicorn.workers")->origin.line == 15,
+	   "its origin is the environment entry");
+	is_int(num(&ctx, "api.gunicorn.threads"), 4, "sh -c script: ${X:-4} default when unset");
+	is_str(pos(&ctx, "api.gunicorn.threads"), "16:120", "the default's position, through YAML quotes and $$");
+	ok(span_is(&ctx, "api.gunicorn.threads", y, "4"), "the default's span");
+	const struct st_fact *f = st_fact_get(&ctx, "api.gunicorn.timeout");
+	ok(f && f->value.kind == ST_VAL_NONE && f->origin.line == 16, "$(nproc) is unknown, with its location");
+	/* entrypoint wrapper: the command alone; interpolation from the project .env; a second gunicorn service
+	 * built from the same directory keeps its own name */
+	is_int(num(&ctx, "other.gunicorn.workers"), 7, "${OTHER_WORKERS} from the project .env");
+	f = st_fact_get(&ctx, "other.gunicorn.workers");
+	ok(f && strcmp(f->origin.file, "ops/.env") == 0 && f->origin.line == 3 && f->origin.detail &&
+	       strstr(f->origin.detail, "${OTHER_WORKERS}"),
+	   "its origin is the .env line, via the command");
+	is_int(num(&ctx, "other.gunicorn.threads"), 3, "${OTHER_THREADS:-3} default");
+	ok(span_is(&ctx, "other.gunicorn.threads", y, "3"), "the default's span in a double-quoted scalar");
+	ok(st_fact_get(&ctx, "db.gunicorn.workers") == NULL && st_fact_get(&ctx, "db.max_connections") == NULL,
+	   "a database image's command is not an application's");
+	ok(st_fact_get(&ctx, "fe.gunicorn.workers") == NULL, "an unknown program records nothing");
+	st_ctx_free(&ctx);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", root);
+}
+
 int main(void)
 {
 	test_flags();
 	test_yaml();
 	test_env_and_links();
+	test_app_commands();
 	ok(st_compose_match("a/docker-compose.prod.yml", "docker-compose.prod.yml", NULL, 0) == ST_MATCH_YES, "match");
 	ok(st_compose_match("a/compose.yaml", "compose.yaml", NULL, 0) == ST_MATCH_YES, "compose.yaml");
 	ok(st_compose_match("a/ci.yml", "ci.yml", NULL, 0) == ST_MATCH_NO, "other YAML");
