@@ -1117,6 +1117,17 @@ static int included_by_neighbour(struct st_ctx *ctx, const char *path, const cha
 	return 0;
 }
 
+/* 1 when kind was read from the service's image (mysql:8.0), not from a `mysqld` command that a MariaDB image
+ * may run under that name: the image names the server, so [mariadbd] groups are then not read. */
+static int from_image(struct st_ctx *ctx, const char *component, const struct st_fact *kf)
+{
+	const char *in = st_arena_printf(&ctx->arena, "%s.image", component);
+	const struct st_fact *img = in ? st_fact_get(ctx, in) : NULL;
+	return img && img->origin.kind == ST_ORIGIN_FILE && img->origin.file && kf->origin.file &&
+	       img->origin.line == kf->origin.line && img->origin.col == kf->origin.col &&
+	       strcmp(img->origin.file, kf->origin.file) == 0;
+}
+
 int st_mycnf_load(struct st_ctx *ctx, const struct st_file *f)
 {
 	if (!f || !f->data)
@@ -1138,7 +1149,7 @@ int st_mycnf_load(struct st_ctx *ctx, const struct st_file *f)
 	if (kf && kf->value.kind == ST_VAL_STRING && kf->value.text) {
 		if (strcmp(kf->value.text, "mariadb") == 0)
 			m.flavour = FLAVOUR_MARIADB, m.flavour_known = 1;
-		else if (strcmp(kf->value.text, "mysql") == 0 && kf->origin.kind != ST_ORIGIN_FILE)
+		else if (strcmp(kf->value.text, "mysql") == 0 && (kf->origin.kind != ST_ORIGIN_FILE || from_image(ctx, m.component, kf)))
 			m.flavour = FLAVOUR_MYSQL, m.flavour_known = 1;
 		m.had_kind = 1;
 	}
