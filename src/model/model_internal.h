@@ -28,6 +28,8 @@ void st_model_defaults(struct st_ctx *ctx, const struct st_stack *s);
 void st_model_pg_defaults(struct st_ctx *ctx, const struct st_component *c);
 /* Environment-variable readers and dead configuration (envvar.*, deadconfig.* facts). */
 void st_model_deadconfig(struct st_ctx *ctx, const struct st_stack *s);
+/* Values that never take effect because something read later overrides them (shadowed.*, redefined.* facts). */
+void st_model_shadowed(struct st_ctx *ctx, const struct st_stack *s);
 /* Derived facts: usable connections, memory budget per database component. */
 void st_model_budgets(struct st_ctx *ctx, const struct st_stack *s);
 

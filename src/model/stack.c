@@ -70,5 +70,6 @@ int st_stack_build(struct st_ctx *ctx, const struct st_host *host, struct st_sta
 	st_model_connections(ctx, out);
 	st_model_ports(ctx, out);
 	st_model_deadconfig(ctx, out);
+	st_model_shadowed(ctx, out);
 	return ctx->oom ? -1 : 0;
 }

@@ -1,0 +1,2 @@
+#!/bin/sh
+exec gunicorn --workers 2 --reload app.wsgi:application
