@@ -199,6 +199,11 @@ const struct st_mysql_var *st_mysql_var_find(const char *name);
 /* Returns the closest variable name within a small edit distance (for "did you mean"), or NULL. */
 const char *st_mysql_var_suggest(const char *name);
 
+/* .stacktune.yaml at the repository root: hosts (cpus, memory, profile) and the services each runs; facts
+ * "hosts.<host>.*" and "hostmap.<service>" = host. See src/loaders/stconfig.c. */
+enum st_match st_stconfig_match(const char *path, const char *name, const char *head, size_t head_len);
+int st_stconfig_load(struct st_ctx *ctx, const struct st_file *f);
+
 /* docker-compose files: services, server flags, environment, replicas, limits, ports, volume/build links. */
 enum st_match st_compose_match(const char *path, const char *name, const char *head, size_t head_len);
 int st_compose_load(struct st_ctx *ctx, const struct st_file *f);

@@ -4,6 +4,7 @@
 const struct st_loader st_loaders[] = {
 	{.name = "dotenv", .phase = ST_PHASE_ENV, .match = st_dotenv_match, .load = st_dotenv_load},
 	{.name = "compose", .phase = ST_PHASE_TOPOLOGY, .match = st_compose_match, .load = st_compose_load},
+	{.name = "stconfig", .phase = ST_PHASE_TOPOLOGY, .match = st_stconfig_match, .load = st_stconfig_load},
 	{.name = "pgconf", .phase = ST_PHASE_SERVER, .match = st_pgconf_match, .load = st_pgconf_load},
 	{.name = "mycnf", .phase = ST_PHASE_SERVER, .match = st_mycnf_match, .load = st_mycnf_load},
 	{.name = "pgbouncer", .phase = ST_PHASE_SERVER, .match = st_pgbouncer_match, .load = st_pgbouncer_load},

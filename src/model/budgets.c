@@ -1,5 +1,6 @@
-/* Derived facts the rules reason about: usable connections and the memory a database may use. */
+/* Derived facts the rules reason about: usable connections and the memory a database may use, per host. */
 #include <string.h>
+#include <sys/stat.h>
 
 #include "model_internal.h"
 
@@ -47,13 +48,15 @@ static int64_t app_memory_on(struct st_ctx *ctx, const struct st_stack *s, const
 			continue;
 		int dup = 0;
 		for (size_t j = 0; j < i; j++)
-			dup |= st_model_is_app_kind(s->components[j].kind) && strcmp(s->components[j].prefix, c->prefix) == 0;
+			dup |= st_model_is_app_kind(s->components[j].kind) &&
+			       strcmp(s->components[j].prefix, c->prefix) == 0;
 		if (dup)
 			continue;
 		size_t pl = strlen(c->prefix);
 		for (size_t k = 0; k < fs->n_slots; k++) {
 			const struct st_fact_entry *e = &fs->slots[k];
-			if (!e->name || !e->n || strncmp(e->name, c->prefix, pl) != 0 || strncmp(e->name + pl, ".memory", 7) != 0 ||
+			if (!e->name || !e->n || strncmp(e->name, c->prefix, pl) != 0 ||
+			    strncmp(e->name + pl, ".memory", 7) != 0 ||
 			    (e->name[pl + 7] != '\0' && e->name[pl + 7] != '/'))
 				continue;
 			const struct st_fact *f = e->chain[e->n - 1];
@@ -67,11 +70,121 @@ static int64_t app_memory_on(struct st_ctx *ctx, const struct st_stack *s, const
 	return total;
 }
 
+/* Where profiles/ lives: the source tree when run from it, else the installed data directory. */
+static const char *profiles_datadir(void)
+{
+	struct stat st;
+	return stat(ST_SOURCE_DATADIR "/profiles", &st) == 0 && S_ISDIR(st.st_mode) ? ST_SOURCE_DATADIR
+	                                                                            : ST_INSTALL_DATADIR;
+}
+
+/* hosts.<h>.profile: its CPUs and memory become hosts.<h>.cpus / .memory unless those are given. */
+static void host_profile(struct st_ctx *ctx, const char *h, const struct st_fact *pf)
+{
+	const char *name = pf->value.text;
+	int is_path = strchr(name, '/') || (strlen(name) > 4 && strcmp(name + strlen(name) - 4, ".ini") == 0);
+	const char *arg =
+	    is_path && name[0] != '/' && ctx->root ? st_arena_printf(&ctx->arena, "%s/%s", ctx->root, name) : name;
+	struct st_host ph = {0};
+	size_t before = ctx->diags.n;
+	if (!arg || st_profile_load(ctx, profiles_datadir(), arg, &ph) < 0) {
+		/* the profile loader speaks of --profile: say it at the .stacktune.yaml line instead */
+		const char *why = ctx->diags.n > before ? ctx->diags.items[ctx->diags.n - 1].message : NULL;
+		ctx->diags.n = before;
+		st_diag(ctx, ST_SEV_ERROR, &pf->origin, "host '%s': %s", h, why ? why : "the profile cannot be loaded");
+		return;
+	}
+	const char *cn = st_arena_printf(&ctx->arena, "hosts.%s.cpus", h);
+	const char *mn = st_arena_printf(&ctx->arena, "hosts.%s.memory", h);
+	if (cn && !st_fact_get(ctx, cn))
+		st_fact_set(ctx, cn, NULL, st_value_int(ph.cpus), &ph.cpus_origin, ST_LAYER_PROFILE);
+	if (mn && !st_fact_get(ctx, mn))
+		st_fact_set(ctx, mn, NULL, st_value_size(ph.memory_bytes), &ph.memory_origin, ST_LAYER_PROFILE);
+}
+
+void st_model_hosts(struct st_ctx *ctx, const struct st_stack *s)
+{
+	size_t n_all = 0;
+	const struct st_fact_entry **all = st_fact_sorted(ctx, &n_all);
+	int any = 0;
+	const char *profiled[64]; /* hosts with a profile; facts are set only after the scan (the table may grow) */
+	const struct st_fact *profile[64];
+	size_t n_profiled = 0;
+	for (size_t i = 0; all && i < n_all; i++) {
+		const char *name = all[i]->name;
+		any |= strncmp(name, "hostmap.", 8) == 0 || strncmp(name, "hosts.", 6) == 0;
+		size_t l = strlen(name);
+		if (strncmp(name, "hosts.", 6) == 0 && l > 14 && strcmp(name + l - 8, ".profile") == 0 &&
+		    n_profiled < 64) {
+			const char *h = st_arena_strndup(&ctx->arena, name + 6, l - 14);
+			const struct st_fact *pf = all[i]->chain[all[i]->n - 1];
+			if (h && pf->value.kind == ST_VAL_STRING)
+				profiled[n_profiled] = h, profile[n_profiled++] = pf;
+		}
+	}
+	if (!any)
+		return; /* one host: every component stays on "default", the audited host */
+	for (size_t i = 0; i < n_profiled; i++)
+		host_profile(ctx, profiled[i], profile[i]);
+	for (size_t i = 0; i < s->n_components; i++) {
+		struct st_component *c = &s->components[i];
+		/* the compose service running it, its id, its prefix: the names .stacktune.yaml may use */
+		const char *names[3] = {st_model_is_app_kind(c->kind) ? st_model_service_of(ctx, c) : NULL, c->id,
+		                        c->prefix};
+		const struct st_fact *placed = NULL;
+		for (size_t k = 0; k < 3 && !placed; k++) {
+			const char *fn = names[k] ? st_arena_printf(&ctx->arena, "hostmap.%s", names[k]) : NULL;
+			placed = fn ? st_fact_get(ctx, fn) : NULL;
+		}
+		struct st_origin o = {.kind = ST_ORIGIN_DEFAULT,
+		                      .detail = "not placed on a host in .stacktune.yaml: the audited host"};
+		if (placed && placed->value.kind == ST_VAL_STRING) {
+			c->host = placed->value.text;
+			o = placed->origin;
+		}
+		size_t pl = strlen(c->prefix);
+		const char *suffix = strncmp(c->id, c->prefix, pl) == 0 ? c->id + pl : "";
+		const char *hn = st_arena_printf(&ctx->arena, "%s.host%s", c->prefix, suffix);
+		if (hn)
+			st_fact_set(ctx, hn, c->prefix, st_value_string(c->host), &o,
+			            placed ? ST_LAYER_FILE : ST_LAYER_DEFAULT);
+	}
+	/* a name that places nothing is a typo or a service that is gone */
+	all = st_fact_sorted(ctx, &n_all);
+	for (size_t i = 0; all && i < n_all; i++) {
+		const char *name = all[i]->name;
+		if (strncmp(name, "hostmap.", 8) != 0)
+			continue;
+		const char *svc = name + 8;
+		int used = 0;
+		for (size_t j = 0; j < s->n_components && !used; j++) {
+			const struct st_component *c = &s->components[j];
+			const char *sv = st_model_is_app_kind(c->kind) ? st_model_service_of(ctx, c) : NULL;
+			used = strcmp(c->id, svc) == 0 || strcmp(c->prefix, svc) == 0 || (sv && strcmp(sv, svc) == 0);
+		}
+		if (!used)
+			st_diag(ctx, ST_SEV_WARNING, &all[i]->chain[all[i]->n - 1]->origin,
+			        "service '%s' placed on a host in .stacktune.yaml is not a component of the stack",
+			        svc);
+	}
+}
+
+/* The memory of the host a component runs on: hosts.<h>.memory when .stacktune.yaml gives it, else the audited
+ * host's. */
+static const struct st_fact *host_memory(struct st_ctx *ctx, const struct st_component *c)
+{
+	const char *hn =
+	    strcmp(c->host, "default") != 0 ? st_arena_printf(&ctx->arena, "hosts.%s.memory", c->host) : NULL;
+	const struct st_fact *m = hn ? st_fact_get(ctx, hn) : NULL;
+	return m && m->value.kind == ST_VAL_SIZE ? m : st_fact_get(ctx, "host.memory");
+}
+
 void st_model_budgets(struct st_ctx *ctx, const struct st_stack *s)
 {
-	const struct st_fact *mem = st_fact_get(ctx, "host.memory");
+	st_model_hosts(ctx, s); /* each component's host first: the memory budget is per host */
 	for (size_t i = 0; i < s->n_components; i++) {
 		const struct st_component *c = &s->components[i];
+		const struct st_fact *mem = host_memory(ctx, c);
 		int pg = strcmp(c->kind, "postgresql") == 0;
 		int my = strcmp(c->kind, "mysql") == 0 || strcmp(c->kind, "mariadb") == 0;
 		if (!pg && !my)
@@ -95,7 +208,8 @@ void st_model_budgets(struct st_ctx *ctx, const struct st_stack *s)
 		/* the memory a database may use: a container limit, else the host's memory */
 		const struct st_fact *lim = comp_fact(ctx, c->id, "limits.memory");
 		if (lim && lim->value.kind == ST_VAL_SIZE)
-			computed(ctx, c->id, "memory_budget", st_value_size(lim->value.i), "container memory limit", &lim, 1);
+			computed(ctx, c->id, "memory_budget", st_value_size(lim->value.i), "container memory limit",
+			         &lim, 1);
 		else if (mem && mem->value.kind == ST_VAL_SIZE) {
 			const struct st_fact *from[16] = {mem};
 			size_t n_from = 1;
@@ -103,9 +217,13 @@ void st_model_budgets(struct st_ctx *ctx, const struct st_stack *s)
 			int64_t left = mem->value.i - apps;
 			if (left < mem->value.i / 4)
 				left = mem->value.i / 4; /* never plan a database below a quarter of the host */
-			computed(ctx, c->id, "memory_budget", st_value_size(left),
-			         apps ? "host memory less the co-located application processes" : "host memory (nothing co-located found)",
-			         from, n_from);
+			const char *how = apps ? "host memory less the co-located application processes"
+			                       : "host memory (nothing co-located found)";
+			if (strcmp(c->host, "default") != 0)
+				how = st_arena_printf(&ctx->arena, "memory of host %s%s", c->host,
+				                      apps ? " less the application processes placed on it"
+				                           : " (no application placed on it)");
+			computed(ctx, c->id, "memory_budget", st_value_size(left), how, from, n_from);
 		}
 	}
 }

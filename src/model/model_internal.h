@@ -30,6 +30,9 @@ void st_model_pg_defaults(struct st_ctx *ctx, const struct st_component *c);
 void st_model_deadconfig(struct st_ctx *ctx, const struct st_stack *s);
 /* Values that never take effect because something read later overrides them (shadowed.*, redefined.* facts). */
 void st_model_shadowed(struct st_ctx *ctx, const struct st_stack *s);
+/* Places each component on its host from .stacktune.yaml (hostmap.<name>, hosts.<h>.*; profiles loaded), recording
+ * "<prefix>.host[/suffix]"; without a hosts section every component stays on "default". */
+void st_model_hosts(struct st_ctx *ctx, const struct st_stack *s);
 /* Derived facts: usable connections, memory budget per database component. */
 void st_model_budgets(struct st_ctx *ctx, const struct st_stack *s);
 

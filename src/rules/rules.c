@@ -700,6 +700,8 @@ static void run_one(struct st_ctx *ctx, const struct st_rulebook *rb, const stru
 		}
 		st_buf_puts(&msg, msg.len == before ? " (assumed default)" : ")");
 	}
+	if (c && c->host && strcmp(c->host, "default") != 0) /* .stacktune.yaml placed it: say where */
+		st_buf_printf(&msg, " [host %s]", c->host);
 	f.message = st_arena_strdup(&ctx->arena, st_buf_cstr(&msg));
 	st_buf_free(&msg);
 	f.locations = st_arena_alloc(&ctx->arena, (size_t)(env.n_used ? env.n_used : 1) * sizeof(*f.locations));
