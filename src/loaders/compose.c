@@ -1246,6 +1246,19 @@ static void env_files(struct service *sv)
 		const char *prefix = st_arena_printf(&c->ctx->arena, "env.%s.", rp);
 		size_t pl = prefix ? strlen(prefix) : 0;
 		size_t n_all = 0, found = 0;
+		const char *slash = strrchr(rp, '/');
+		struct st_file ef_file;
+		size_t before = c->ctx->diags.n;
+		/* a name the .env loader does not claim (.envs/.production/.django): read it now, as compose will */
+		const char *memo = st_arena_printf(&c->ctx->arena, "compose-env-file:%s", rp);
+		void **seen = memo ? st_memo_slot(c->ctx, memo) : NULL;
+		if (seen && !*seen && st_dotenv_match(rp, slash ? slash + 1 : rp, NULL, 0) == ST_MATCH_NO) {
+			*seen = (void *)rp; /* once per run: services sharing the file read it once */
+			if (st_file_read(c->ctx, rp, &eo, &ef_file) == 0)
+				st_dotenv_load(c->ctx, &ef_file);
+			else
+				c->ctx->diags.n = before; /* a missing file is reported below */
+		}
 		const struct st_fact_entry **all = prefix ? st_fact_sorted(c->ctx, &n_all) : NULL;
 		for (size_t i = 0; all && i < n_all; i++) {
 			const char *name = all[i]->name;

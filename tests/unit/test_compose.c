@@ -376,6 +376,30 @@ static void test_app_commands(void)
 	   "a database image's command is not an application's");
 	ok(st_fact_get(&ctx, "fe.gunicorn.workers") == NULL, "an unknown program records nothing");
 	st_ctx_free(&ctx);
+	/* an env_file the .env loader does not claim by name is read by compose, once */
+	put("ops/.envs/.production/.django", "WEB_CONCURRENCY=3\nDJANGO_SECRET_KEY=not-a-real-key\n");
+	st_ctx_init(&ctx);
+	ctx.root = root;
+	const char *y2 = "services:\n"
+	                 "  django: &django\n"
+	                 "    build: ../backend\n"
+	                 "    env_file: [./.envs/.production/.django]\n"
+	                 "    command: gunicorn config.wsgi\n"
+	                 "  celeryworker:\n"
+	                 "    <<: *django\n"
+	                 "    command: celery -A config.celery_app worker\n";
+	load(&ctx, "ops/docker-compose.production.yml", y2);
+	f = st_fact_get(&ctx, "django.env.WEB_CONCURRENCY");
+	ok(f && f->origin.line == 1 && strcmp(f->origin.file, "ops/.envs/.production/.django") == 0,
+	   "env_file .envs/.production/.django read, with its origin");
+	is_int(num(&ctx, "backend.gunicorn.workers"), 3, "WEB_CONCURRENCY from the env_file sets Gunicorn's workers");
+	ok(st_fact_get(&ctx, "celeryworker.env.DJANGO_SECRET_KEY") &&
+	       st_fact_get(&ctx, "celeryworker.env.DJANGO_SECRET_KEY")->value.secret,
+	   "a service sharing the file gets it too, secrets kept secret");
+	ok(st_fact_entry(&ctx, "env.ops/.envs/.production/.django.WEB_CONCURRENCY") &&
+	       st_fact_entry(&ctx, "env.ops/.envs/.production/.django.WEB_CONCURRENCY")->n == 1,
+	   "the file is read once");
+	st_ctx_free(&ctx);
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
 	if (system(cmd) != 0)
