@@ -4,6 +4,7 @@
 
 #include "stacktune/core.h"
 #include "stacktune/host.h"
+#include "stacktune/loaders.h"
 #include "stacktune/model.h"
 #include "stacktune/report.h"
 #include "stacktune/rules.h"
@@ -19,6 +20,7 @@ enum {
 	OPT_OUTPUT = 1u << 4,  /* --out */
 	OPT_RULES = 1u << 5,   /* --rules DIR, --config FILE */
 	OPT_LIVE = 1u << 6,    /* --pg, --mysql, --mysql-defaults-file, --mysql-group, --connect-timeout */
+	OPT_TUNE = 1u << 7,    /* --only, --severity, --write */
 };
 
 /* Live servers to read (src/cli/live_opts.c). */
@@ -43,6 +45,9 @@ struct cli_opts {
 	const char *rules_dir;
 	const char *config;
 	struct cli_live live;
+	const char *only;              /* tune: rule ids, comma-separated */
+	enum st_severity min_severity; /* tune: findings below it are left alone */
+	int write;                     /* tune: apply in place */
 	const char *args[8];   /* positional arguments after the command */
 	int n_args;
 };
@@ -74,6 +79,26 @@ int cli_live_option(const char *cmd, const char *name, const char *arg, struct c
 /* Reads every live server into the context (after the walk, before the model); 0, or -1 when one failed. */
 int cli_live_run(struct st_ctx *ctx, const struct cli_live *l);
 
+/* One audit run: the context, host, model and findings (src/cli/cmd_audit.c); audit, facts and tune share it. */
+struct cli_pipeline {
+	struct st_ctx ctx;
+	struct st_host host;
+	struct st_stack stack;
+	struct st_findings findings;
+	struct st_rulebook *rules; /* after cli_pipeline_rules */
+	struct st_walk_stats stats;
+	const char *path;
+};
+
+/* Initialise p->ctx first. Host set-up, walk, live readers and model; 0, or an exit status to stop with. */
+int cli_pipeline_run(struct cli_pipeline *p, const struct cli_opts *o);
+/* Loads the rulebook and .stacktune.yaml and runs the rules into p->findings; 0 or -1 (diagnostics recorded). */
+int cli_pipeline_rules(struct cli_pipeline *p, const struct cli_opts *o);
+/* The audit exit status: input errors win over findings at or above --fail-on. */
+int cli_exit_status(const struct cli_pipeline *p, const struct cli_opts *o);
+/* Reports running out of memory, frees the context; returns rc. */
+int cli_pipeline_finish(struct cli_pipeline *p, int rc);
+
 /* The rules directory: --rules, else DATADIR/rules (string in the ctx arena). */
 const char *cli_rules_dir(const struct cli_opts *o, struct st_ctx *ctx);
 
@@ -81,6 +106,7 @@ int cmd_rules(const struct cli_cmd *cmd, struct cli_opts *o);
 int cmd_audit(const struct cli_cmd *cmd, struct cli_opts *o);
 int cmd_facts(const struct cli_cmd *cmd, struct cli_opts *o);
 int cmd_host(const struct cli_cmd *cmd, struct cli_opts *o);
+int cmd_tune(const struct cli_cmd *cmd, struct cli_opts *o);
 int cmd_version(const struct cli_cmd *cmd, struct cli_opts *o);
 int cmd_not_built(const struct cli_cmd *cmd, struct cli_opts *o);
 int cmd_index(const struct cli_cmd *cmd, struct cli_opts *o);

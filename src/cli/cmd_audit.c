@@ -5,18 +5,7 @@
 #include "cli.h"
 #include "stacktune/loaders.h"
 
-struct pipeline {
-	struct st_ctx ctx;
-	struct st_host host;
-	struct st_stack stack;
-	struct st_findings findings;
-	struct st_rulebook *rules; /* audit only */
-	struct st_walk_stats stats;
-	const char *path;
-};
-
-/* Runs host set-up, walk and model; returns 0, or an exit status when the run cannot go on. */
-static int pipeline_run(struct pipeline *p, const struct cli_opts *o)
+int cli_pipeline_run(struct cli_pipeline *p, const struct cli_opts *o)
 {
 	p->path = o->n_args ? o->args[0] : ".";
 	p->ctx.root = p->path;
@@ -33,7 +22,19 @@ static int pipeline_run(struct pipeline *p, const struct cli_opts *o)
 	return 0;
 }
 
-static int render(struct pipeline *p, const struct cli_opts *o, int audit)
+int cli_pipeline_rules(struct cli_pipeline *p, const struct cli_opts *o)
+{
+	struct st_rulebook *rb = st_rules_load(&p->ctx, cli_rules_dir(o, &p->ctx));
+	if (!rb)
+		return -1;
+	const char *cfg = o->config ? o->config : st_arena_printf(&p->ctx.arena, "%s/.stacktune.yaml", p->path);
+	if (cfg)
+		st_rules_config_load(&p->ctx, rb, cfg, o->config ? o->config : ".stacktune.yaml");
+	p->rules = rb;
+	return st_rules_run(&p->ctx, rb, &p->stack, &p->findings);
+}
+
+static int render(struct cli_pipeline *p, const struct cli_opts *o, int audit)
 {
 	const struct st_report_ops *ops = st_report_find(o->format);
 	struct st_report r = {.ctx = &p->ctx, .target = p->path, .host = &p->host, .stack = &p->stack,
@@ -49,8 +50,7 @@ static int render(struct pipeline *p, const struct cli_opts *o, int audit)
 	return 0;
 }
 
-/* Exit status: input errors win over findings. */
-static int exit_status(const struct pipeline *p, const struct cli_opts *o)
+int cli_exit_status(const struct cli_pipeline *p, const struct cli_opts *o)
 {
 	if (p->ctx.oom || st_diag_count(&p->ctx, ST_SEV_ERROR))
 		return EXIT_USAGE;
@@ -60,7 +60,7 @@ static int exit_status(const struct pipeline *p, const struct cli_opts *o)
 	return EXIT_CLEAN;
 }
 
-static int finish(struct pipeline *p, int rc)
+int cli_pipeline_finish(struct cli_pipeline *p, int rc)
 {
 	if (p->ctx.oom)
 		fprintf(stderr, "stacktune: out of memory\n");
@@ -71,30 +71,24 @@ static int finish(struct pipeline *p, int rc)
 /* facts and audit share everything but the rulebook. */
 static int run(struct cli_opts *o, int audit)
 {
-	struct pipeline p = {0};
+	struct cli_pipeline p = {0};
 	st_ctx_init(&p.ctx);
-	int rc = pipeline_run(&p, o);
+	int rc = cli_pipeline_run(&p, o);
 	if (rc) {
 		cli_print_diags(&p.ctx, o);
-		return finish(&p, rc);
+		return cli_pipeline_finish(&p, rc);
 	}
 	if (audit) {
-		struct st_rulebook *rb = st_rules_load(&p.ctx, cli_rules_dir(o, &p.ctx));
-		if (!rb) {
+		if (cli_pipeline_rules(&p, o) < 0) {
 			cli_print_diags(&p.ctx, o);
-			return finish(&p, EXIT_USAGE);
+			return cli_pipeline_finish(&p, EXIT_USAGE);
 		}
-		const char *cfg = o->config ? o->config : st_arena_printf(&p.ctx.arena, "%s/.stacktune.yaml", p.path);
-		if (cfg)
-			st_rules_config_load(&p.ctx, rb, cfg, o->config ? o->config : ".stacktune.yaml");
-		st_rules_run(&p.ctx, rb, &p.stack, &p.findings);
-		p.rules = rb;
 	} else if (strcmp(o->format, "text") == 0) {
 		cli_print_diags(&p.ctx, o); /* the audit report carries its diagnostics itself */
 	}
 	if (render(&p, o, audit) < 0)
-		return finish(&p, EXIT_USAGE);
-	return finish(&p, exit_status(&p, o));
+		return cli_pipeline_finish(&p, EXIT_USAGE);
+	return cli_pipeline_finish(&p, cli_exit_status(&p, o));
 }
 
 int cmd_facts(const struct cli_cmd *cmd, struct cli_opts *o)

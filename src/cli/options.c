@@ -25,7 +25,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 }
 
 enum opt_id { O_FORMAT, O_PROFILE, O_CPUS, O_MEMORY, O_FAIL_ON, O_QUIET, O_VERBOSE, O_COLOR, O_NO_IGNORE, O_MAX_FILE,
-              O_OUT, O_RULES, O_CONFIG, O_LIVE };
+              O_OUT, O_RULES, O_CONFIG, O_LIVE, O_ONLY, O_SEVERITY, O_WRITE };
 
 struct opt_def {
 	const char *long_name;
@@ -46,6 +46,8 @@ static const struct opt_def opt_defs[] = {
 	{"pg", 0, O_LIVE, OPT_LIVE, 1},               {"mysql", 0, O_LIVE, OPT_LIVE, 1},
 	{"mysql-defaults-file", 0, O_LIVE, OPT_LIVE, 1}, {"mysql-group", 0, O_LIVE, OPT_LIVE, 1},
 	{"connect-timeout", 0, O_LIVE, OPT_LIVE, 1},
+	{"only", 0, O_ONLY, OPT_TUNE, 1},             {"severity", 0, O_SEVERITY, OPT_TUNE, 1},
+	{"write", 0, O_WRITE, OPT_TUNE, 0},
 };
 
 /* 1 when the writer renders what this command outputs (facts, host, or an audit). */
@@ -126,6 +128,16 @@ static int apply_opt(const struct cli_cmd *cmd, const struct opt_def *d, const c
 		break;
 	case O_LIVE:
 		return cli_live_option(cmd->name, d->long_name, arg, &o->live);
+	case O_ONLY:
+		o->only = arg;
+		break;
+	case O_SEVERITY:
+		if (st_severity_parse(arg, &o->min_severity) < 0)
+			return cli_usage_error(cmd->name, "--severity takes info, warning or error, not '%s'", arg), -1;
+		break;
+	case O_WRITE:
+		o->write = 1;
+		break;
 	}
 	return 0;
 }
