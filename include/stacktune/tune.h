@@ -24,7 +24,7 @@ struct st_tune_change {
 	const char *component;
 	const char *setting;
 	const char *current;  /* display form, never a secret */
-	const char *proposed; /* as it is written into the file */
+	const char *proposed; /* as the rule proposes it (the file may spell it with quotes) */
 	const char *apply;    /* restart / reload / redeploy, refined by where the value lives */
 	enum st_tune_action action;
 	const char *file;     /* repository-relative; NULL when no file holds or can take the value */

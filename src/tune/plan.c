@@ -606,7 +606,6 @@ static int plan_one(struct planner *pl, const struct st_finding *fi, const struc
 			ctx->oom = 1;
 			return 0;
 		}
-		ch->proposed = text;
 		ch->apply = apply_for(fmt, c, rec->apply);
 		ch->off = off;
 		ch->len = len;
@@ -636,7 +635,6 @@ static int plan_one(struct planner *pl, const struct st_finding *fi, const struc
 	if (!value || fmt->add(pl, f, &in, ch, &why) < 0)
 		return proposal(ch, why ? why : "out of memory");
 	ch->action = ST_TUNE_ADD;
-	ch->proposed = value;
 	ch->apply = apply_for(fmt, c, rec->apply);
 	return 0;
 }
