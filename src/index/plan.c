@@ -4,7 +4,13 @@
  * deleting or updating a parent row scans the child table), index-duplicate and index-redundant (a plain btree
  * index whose columns are the same as, or a left prefix of, another index of the table; unique, primary key
  * and constraint indexes are kept, and nothing is dropped that a foreign key would then miss), plus the notes
- * the SQL reader made about the migrations themselves (migration-*). */
+ * the SQL reader made about the migrations themselves (migration-*).
+ *
+ * On a live catalog (st_ix_live_pg) also: index-invalid (NOT indisvalid: dropped and built again), index-unused
+ * (idx_scan = 0 on a table that is read, statistics old enough; never a unique, primary key, exclusion or
+ * foreign-key-backing index) and index-seqscan-heavy (a large table read mostly by sequential scans: a proposal
+ * for a human, since the columns depend on the queries). An INVALID index serves no query, so it neither covers
+ * a foreign key nor makes another index redundant. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +26,7 @@ static const char *base_col(struct st_ctx *ctx, const char *c)
 /* Index x serves lookups by cols (any order) as its leading columns. */
 static int leads_with(struct st_ctx *ctx, const struct st_ix_index *x, const char **cols, size_t n)
 {
-	if (x->dropped || x->partial || x->method || x->n_cols < n)
+	if (x->dropped || x->invalid || x->partial || x->method || x->n_cols < n)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		int found = 0;
@@ -34,14 +40,76 @@ static int leads_with(struct st_ctx *ctx, const struct st_ix_index *x, const cha
 	return 1;
 }
 
-static int fk_covered(struct st_ctx *ctx, const struct st_ix_schema *s, const struct st_ix_fk *fk,
-                      const unsigned char *dropping, const struct st_ix_plan *plan)
+/* Positions of the schema's indexes, foreign keys and tables sorted by table name (then position), so the rules
+ * look at one table's objects only: a catalog of 20,000 indexes is not compared pairwise. */
+struct tpos {
+	const char *table;
+	size_t pos;
+};
+struct by_table {
+	struct tpos *ix, *fk, *tb;
+};
+
+static int cmp_tpos(const void *a, const void *b)
 {
-	for (size_t i = 0; i < s->n_indexes; i++)
-		if (!(dropping && dropping[i]) && strcmp(s->indexes[i].table, fk->table) == 0 &&
-		    leads_with(ctx, &s->indexes[i], fk->cols, fk->n_cols))
+	const struct tpos *x = a, *y = b;
+	int c = strcmp(x->table, y->table);
+	return c ? c : x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static struct tpos *sorted(struct st_ctx *ctx, size_t n, const char *(*name)(const struct st_ix_schema *, size_t),
+                           const struct st_ix_schema *s)
+{
+	struct tpos *v = st_arena_alloc(&ctx->arena, (n + 1) * sizeof(*v));
+	if (!v)
+		return ctx->oom = 1, NULL;
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct tpos){.table = name(s, i), .pos = i};
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_tpos);
+	return v;
+}
+
+static const char *ix_table(const struct st_ix_schema *s, size_t i)
+{
+	return s->indexes[i].table ? s->indexes[i].table : "";
+}
+static const char *fk_table(const struct st_ix_schema *s, size_t i)
+{
+	return s->fks[i].table ? s->fks[i].table : "";
+}
+static const char *tb_table(const struct st_ix_schema *s, size_t i)
+{
+	return s->tables[i].name ? s->tables[i].name : "";
+}
+
+/* The run [*lo, *hi) of v (n long) whose table is table. */
+static void range(const struct tpos *v, size_t n, const char *table, size_t *lo, size_t *hi)
+{
+	size_t a = 0, b = n;
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+		if (strcmp(v[m].table, table) < 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	*lo = a;
+	while (a < n && strcmp(v[a].table, table) == 0)
+		a++;
+	*hi = a;
+}
+
+static int fk_covered(struct st_ctx *ctx, const struct st_ix_schema *s, const struct st_ix_fk *fk,
+                      const unsigned char *dropping, const struct by_table *bt)
+{
+	size_t lo, hi;
+	range(bt->ix, s->n_indexes, fk->table, &lo, &hi);
+	for (size_t r = lo; r < hi; r++) {
+		size_t i = bt->ix[r].pos;
+		if (!(dropping && dropping[i]) && leads_with(ctx, &s->indexes[i], fk->cols, fk->n_cols))
 			return 1;
-	(void)plan;
+	}
 	return 0;
 }
 
@@ -136,6 +204,21 @@ static const char *drop_sql(struct st_ctx *ctx, const char *name)
 	return r;
 }
 
+/* The live definition (pg_get_indexdef) built online: CREATE [UNIQUE] INDEX CONCURRENTLY IF NOT EXISTS ... */
+static const char *recreate_sql(struct st_ctx *ctx, const struct st_ix_index *x)
+{
+	if (!x->definition)
+		return create_sql(ctx, x->name, x->table, x->cols, x->n_cols);
+	const char *kw = strstr(x->definition, "INDEX ");
+	if (!kw)
+		return st_arena_printf(&ctx->arena, "%s;", x->definition);
+	const char *r = st_arena_printf(&ctx->arena, "%.*sINDEX CONCURRENTLY IF NOT EXISTS %s;", (int)(kw - x->definition),
+	                                x->definition, kw + 6);
+	if (!r)
+		ctx->oom = 1;
+	return r;
+}
+
 static const char *cols_text(struct st_ctx *ctx, const char **cols, size_t n)
 {
 	struct st_buf b = {0};
@@ -155,17 +238,20 @@ static struct st_ix_action *add_action(struct st_ctx *ctx, struct st_ix_plan *p)
 	return a;
 }
 
-static void plan_fks(struct st_ctx *ctx, const struct st_ix_schema *s, struct st_findings *out, struct st_ix_plan *plan)
+static void plan_fks(struct st_ctx *ctx, const struct st_ix_schema *s, struct st_findings *out, struct st_ix_plan *plan,
+                     const struct by_table *bt)
 {
 	for (size_t i = 0; i < s->n_fks && !ctx->oom; i++) {
 		const struct st_ix_fk *fk = &s->fks[i];
-		if (!fk->table || !*fk->table || fk_covered(ctx, s, fk, NULL, plan))
+		if (!fk->table || !*fk->table || fk_covered(ctx, s, fk, NULL, bt))
 			continue;
 		/* an earlier FK with the same columns already asked for this index */
 		int seen = 0;
-		for (size_t k = 0; k < i && !seen; k++) {
-			const struct st_ix_fk *o = &s->fks[k];
-			if (o->table && strcmp(o->table, fk->table) == 0 && o->n_cols == fk->n_cols) {
+		size_t lo, hi;
+		range(bt->fk, s->n_fks, fk->table, &lo, &hi);
+		for (size_t r = lo; r < hi && !seen && bt->fk[r].pos < i; r++) {
+			const struct st_ix_fk *o = &s->fks[bt->fk[r].pos];
+			if (o->n_cols == fk->n_cols) {
 				seen = 1;
 				for (size_t c = 0; c < fk->n_cols && seen; c++)
 					seen = strcmp(o->cols[c], fk->cols[c]) == 0;
@@ -211,13 +297,13 @@ static void plan_fks(struct st_ctx *ctx, const struct st_ix_schema *s, struct st
 /* A plain btree index the rules may drop: not unique, no predicate, no expression, no INCLUDE. */
 static int droppable(const struct st_ix_index *x)
 {
-	return !x->dropped && !x->unique && !x->primary && !x->constraint && !x->partial && !x->expression &&
-	       !x->include && !x->method;
+	return !x->dropped && !x->invalid && !x->unique && !x->primary && !x->constraint && !x->partial &&
+	       !x->expression && !x->include && !x->method;
 }
 
 static int prefix_of(const struct st_ix_index *a, const struct st_ix_index *b)
 {
-	if (a->n_cols > b->n_cols || b->partial || b->method || strcmp(a->table, b->table) != 0)
+	if (a->n_cols > b->n_cols || b->invalid || b->partial || b->method || strcmp(a->table, b->table) != 0)
 		return 0;
 	for (size_t i = 0; i < a->n_cols; i++)
 		if (strcmp(a->cols[i], b->cols[i]) != 0 || b->cols[i][0] == '(')
@@ -226,41 +312,45 @@ static int prefix_of(const struct st_ix_index *a, const struct st_ix_index *b)
 }
 
 static void plan_redundant(struct st_ctx *ctx, const struct st_ix_schema *s, struct st_findings *out,
-                           struct st_ix_plan *plan)
+                           struct st_ix_plan *plan, unsigned char *dropping, unsigned char *kept,
+                           const struct by_table *bt)
 {
-	unsigned char *dropping = st_arena_alloc(&ctx->arena, s->n_indexes + 1);
-	if (!dropping)
-		return (void)(ctx->oom = 1);
 	for (size_t i = 0; i < s->n_indexes && !ctx->oom; i++) {
 		const struct st_ix_index *a = &s->indexes[i];
 		if (!droppable(a) || !a->n_cols)
 			continue;
 		const struct st_ix_index *keep = NULL;
-		for (size_t k = 0; k < s->n_indexes && !keep; k++) {
+		size_t keep_at = 0, lo, hi;
+		range(bt->ix, s->n_indexes, a->table, &lo, &hi);
+		for (size_t r = lo; r < hi && !keep; r++) {
+			size_t k = bt->ix[r].pos;
 			const struct st_ix_index *b = &s->indexes[k];
 			if (k == i || b->dropped || dropping[k] || !prefix_of(a, b))
 				continue;
-			/* two plain copies: the later one goes */
-			if (b->n_cols == a->n_cols && droppable(b) && k > i)
+			/* two plain copies: the one queries use less goes (live statistics), else the later one */
+			if (b->n_cols == a->n_cols && droppable(b) &&
+			    (a->live && b->live && a->scans != b->scans ? a->scans > b->scans : k > i))
 				continue;
 			keep = b;
+			keep_at = k;
 		}
 		if (!keep)
 			continue;
 		/* never drop the last index a foreign key leads with */
 		int fk_needs = 0;
-		for (size_t k = 0; k < s->n_fks && !fk_needs; k++) {
-			const struct st_ix_fk *fk = &s->fks[k];
-			if (!fk->table || strcmp(fk->table, a->table) != 0 || !fk_covered(ctx, s, fk, dropping, plan))
+		range(bt->fk, s->n_fks, a->table, &lo, &hi);
+		for (size_t r = lo; r < hi && !fk_needs; r++) {
+			const struct st_ix_fk *fk = &s->fks[bt->fk[r].pos];
+			if (!fk_covered(ctx, s, fk, dropping, bt))
 				continue;
 			dropping[i] = 1;
-			fk_needs = !fk_covered(ctx, s, fk, dropping, plan);
+			fk_needs = !fk_covered(ctx, s, fk, dropping, bt);
 			dropping[i] = 0;
 		}
-		if (!fk_needs)
-			dropping[i] = 1;
 		if (fk_needs)
 			continue;
+		dropping[i] = 1;
+		kept[keep_at] = 1; /* the queries of the dropped index move to it: index-unused must not drop it too */
 		int dup = keep->n_cols == a->n_cols;
 		const char *rule = dup ? "index-duplicate" : "index-redundant";
 		const char *cols = cols_text(ctx, a->cols, a->n_cols);
@@ -282,8 +372,178 @@ static void plan_redundant(struct st_ctx *ctx, const struct st_ix_schema *s, str
 		act->why = st_arena_printf(&ctx->arena, "%s(%s) %s %s %s (%s)", a->table, cols,
 		                           dup ? "duplicates" : "is a left prefix of", what, keep->name ? keep->name : "", kcols);
 		act->up = drop_sql(ctx, a->name);
-		act->down = create_sql(ctx, a->name, a->table, a->cols, a->n_cols);
+		act->down = recreate_sql(ctx, a);
 		act->origin = a->origin;
+	}
+}
+
+/* "1.5 MiB" style, for messages. */
+static const char *size_text(struct st_ctx *ctx, int64_t bytes)
+{
+	static const char *const unit[] = {"bytes", "kB", "MB", "GB", "TB"};
+	double v = (double)bytes;
+	int u = 0;
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	const char *r = u ? st_arena_printf(&ctx->arena, "%.1f %s", v, unit[u])
+	                  : st_arena_printf(&ctx->arena, "%lld bytes", (long long)bytes);
+	return r ? r : "?";
+}
+
+/* "3 days" / "5 hours" / "40 seconds", for messages. */
+static const char *age_text(struct st_ctx *ctx, int64_t s)
+{
+	const char *r = s >= 2 * 86400 ? st_arena_printf(&ctx->arena, "%lld days", (long long)(s / 86400))
+	                : s >= 7200    ? st_arena_printf(&ctx->arena, "%lld hours", (long long)(s / 3600))
+	                               : st_arena_printf(&ctx->arena, "%lld seconds", (long long)s);
+	return r ? r : "?";
+}
+
+static const char *unqualified(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	return dot ? dot + 1 : name;
+}
+
+static void plan_invalid(struct st_ctx *ctx, const struct st_ix_schema *s, struct st_findings *out,
+                         struct st_ix_plan *plan)
+{
+	for (size_t i = 0; i < s->n_indexes && !ctx->oom; i++) {
+		const struct st_ix_index *x = &s->indexes[i];
+		if (!x->invalid || x->dropped || !x->name)
+			continue;
+		const char *msg = st_arena_printf(
+		    &ctx->arena,
+		    "index %s on %s is INVALID (a concurrent build failed or was cancelled): no query uses it, yet every "
+		    "write to %s still maintains it; drop it and build it again%s",
+		    x->name, x->table, x->table, x->unique ? " (a UNIQUE build fails again while duplicate keys remain)" : "");
+		if (!msg || !add_finding(ctx, out, "index-invalid", ST_SEV_WARNING, msg, &x->origin) || !plan)
+			continue;
+		struct st_ix_action *d = add_action(ctx, plan);
+		if (!d)
+			return;
+		d->rule = "index-invalid";
+		d->name = unqualified(x->name);
+		d->slug = st_arena_printf(&ctx->arena, "drop_invalid_%s", d->name);
+		d->why = st_arena_printf(&ctx->arena, "%s on %s is INVALID: it serves no query and slows every write; "
+		                                      "IF NOT EXISTS would keep it, so it goes first", x->name, x->table);
+		d->up = drop_sql(ctx, x->name);
+		d->down = "-- nothing to restore: an INVALID index serves no query;";
+		d->origin = x->origin;
+		struct st_ix_action *c = add_action(ctx, plan);
+		if (!c)
+			return;
+		c->rule = "index-invalid";
+		c->name = d->name;
+		c->slug = st_arena_printf(&ctx->arena, "recreate_%s", d->name);
+		c->why = st_arena_printf(&ctx->arena, "builds %s on %s again, online, after its INVALID leftover was dropped%s",
+		                         x->name, x->table,
+		                         x->unique ? "; a UNIQUE build fails again while duplicate keys remain" : "");
+		c->up = recreate_sql(ctx, x);
+		c->down = drop_sql(ctx, x->name);
+		c->origin = x->origin;
+	}
+}
+
+static void plan_unused(struct st_ctx *ctx, const struct st_ix_schema *s, struct st_findings *out,
+                        struct st_ix_plan *plan, unsigned char *dropping, const unsigned char *kept,
+                        const struct by_table *bt)
+{
+	if (!s->server)
+		return;
+	if (s->stats_age_s < s->min_stats_age_s) {
+		struct st_origin o = {.kind = ST_ORIGIN_LIVE, .file = s->server, .detail = "pg_stat_database.stats_reset"};
+		st_diag(ctx, ST_SEV_INFO, &o,
+		        "unused indexes not judged: the statistics are %s old, the rule wants %s (they count since the last "
+		        "reset, or since the server started)",
+		        s->stats_age_s < 0 ? "of unknown age, not" : age_text(ctx, s->stats_age_s),
+		        age_text(ctx, s->min_stats_age_s));
+		return;
+	}
+	for (size_t i = 0; i < s->n_indexes && !ctx->oom; i++) {
+		const struct st_ix_index *x = &s->indexes[i];
+		if (!x->live || x->dropped || dropping[i] || kept[i] || x->invalid || x->scans != 0 || x->unique || x->primary ||
+		    x->constraint || x->exclusion || !x->name)
+			continue;
+		const struct st_ix_table *t = NULL;
+		size_t lo, hi;
+		range(bt->tb, s->n_tables, x->table, &lo, &hi);
+		for (size_t r = lo; r < hi; r++)
+			if (!s->tables[bt->tb[r].pos].dropped)
+				t = &s->tables[bt->tb[r].pos];
+		if (!t || t->seq_scan + t->idx_scan < s->min_table_scans)
+			continue; /* a table nobody reads says nothing about its indexes */
+		int fk_needs = 0;
+		range(bt->fk, s->n_fks, x->table, &lo, &hi);
+		for (size_t r = lo; r < hi && !fk_needs; r++) {
+			const struct st_ix_fk *fk = &s->fks[bt->fk[r].pos];
+			if (!fk_covered(ctx, s, fk, dropping, bt))
+				continue;
+			dropping[i] = 1;
+			fk_needs = !fk_covered(ctx, s, fk, dropping, bt);
+			dropping[i] = 0;
+		}
+		if (fk_needs)
+			continue; /* it backs a foreign key: deletes of parent rows use it even when no query does */
+		dropping[i] = 1;
+		const char *msg = st_arena_printf(
+		    &ctx->arena,
+		    "index %s on %s (%s) was never scanned in %s of statistics while %s was read %lld times and written %lld "
+		    "rows: it costs every write and serves no query",
+		    x->name, x->table, size_text(ctx, x->bytes), age_text(ctx, s->stats_age_s), x->table,
+		    (long long)(t->seq_scan + t->idx_scan), (long long)t->writes);
+		if (!msg || !add_finding(ctx, out, "index-unused", ST_SEV_WARNING, msg, &x->origin) || !plan)
+			continue;
+		struct st_ix_action *a = add_action(ctx, plan);
+		if (!a)
+			return;
+		a->rule = "index-unused";
+		a->name = unqualified(x->name);
+		a->slug = st_arena_printf(&ctx->arena, "drop_%s", a->name);
+		a->why = st_arena_printf(&ctx->arena, "%s on %s: idx_scan = 0 over %s of statistics (%s); the down file "
+		                                      "builds it again, online, if a rare query needed it",
+		                         x->name, x->table, age_text(ctx, s->stats_age_s), size_text(ctx, x->bytes));
+		a->up = drop_sql(ctx, x->name);
+		a->down = recreate_sql(ctx, x);
+		a->origin = x->origin;
+	}
+}
+
+static void plan_seqscan(struct st_ctx *ctx, const struct st_ix_schema *s, struct st_findings *out,
+                         struct st_ix_plan *plan)
+{
+	for (size_t i = 0; i < s->n_tables && !ctx->oom; i++) {
+		const struct st_ix_table *t = &s->tables[i];
+		if (!t->live || t->dropped || t->bytes < s->seqscan_min_bytes || t->seq_scan < s->seqscan_min_scans ||
+		    t->seq_tup_read <= 10 * t->idx_tup_fetch)
+			continue;
+		const char *msg = st_arena_printf(
+		    &ctx->arena,
+		    "table %s (%s) was read by %lld sequential scans (%lld rows read) against %lld rows fetched by index "
+		    "scans: a query filters it without an index; which columns to index depends on the queries "
+		    "(pg_stat_statements, EXPLAIN), so this is a proposal, not a planned change",
+		    t->name, size_text(ctx, t->bytes), (long long)t->seq_scan, (long long)t->seq_tup_read,
+		    (long long)t->idx_tup_fetch);
+		if (!msg || !add_finding(ctx, out, "index-seqscan-heavy", ST_SEV_INFO, msg, &t->origin) || !plan)
+			continue;
+		struct st_buf where = {0};
+		st_origin_format(&where, &t->origin);
+		const char *p = st_arena_printf(
+		    &ctx->arena,
+		    "-- %s [index-seqscan-heavy, %s]\n"
+		    "-- %lld sequential scans read %lld rows; index scans fetched %lld. Find the queries that scan it\n"
+		    "-- (pg_stat_statements ordered by total_exec_time, then EXPLAIN (ANALYZE, BUFFERS)) and index the\n"
+		    "-- columns of their WHERE / JOIN conditions, equality columns first:\n"
+		    "-- CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_%s_COLUMNS ON %s (COLUMNS);\n",
+		    t->name, st_buf_cstr(&where), (long long)t->seq_scan, (long long)t->seq_tup_read,
+		    (long long)t->idx_tup_fetch, unqualified(t->name), t->name);
+		st_buf_free(&where);
+		if (!p || ix_grow(ctx, (void **)&plan->proposals, &plan->cap_proposals, plan->n_proposals,
+		                  sizeof(*plan->proposals)) < 0)
+			return (void)(ctx->oom = 1);
+		plan->proposals[plan->n_proposals++] = p;
 	}
 }
 
@@ -291,8 +551,21 @@ int st_ix_plan(struct st_ctx *ctx, const struct st_ix_schema *s, struct st_findi
 {
 	for (size_t i = 0; i < s->n_notes && !ctx->oom; i++)
 		add_finding(ctx, out, s->notes[i].rule, s->notes[i].severity, s->notes[i].message, &s->notes[i].origin);
-	plan_fks(ctx, s, out, plan);
-	plan_redundant(ctx, s, out, plan);
+	unsigned char *dropping = st_arena_alloc(&ctx->arena, s->n_indexes + 1);
+	unsigned char *kept = st_arena_alloc(&ctx->arena, s->n_indexes + 1);
+	if (!dropping || !kept)
+		return ctx->oom = 1, -1;
+	memset(dropping, 0, s->n_indexes + 1);
+	memset(kept, 0, s->n_indexes + 1);
+	struct by_table bt = {.ix = sorted(ctx, s->n_indexes, ix_table, s), .fk = sorted(ctx, s->n_fks, fk_table, s),
+	                      .tb = sorted(ctx, s->n_tables, tb_table, s)};
+	if (!bt.ix || !bt.fk || !bt.tb)
+		return -1;
+	plan_invalid(ctx, s, out, plan);
+	plan_fks(ctx, s, out, plan, &bt);
+	plan_redundant(ctx, s, out, plan, dropping, kept, &bt);
+	plan_unused(ctx, s, out, plan, dropping, kept, &bt);
+	plan_seqscan(ctx, s, out, plan);
 	return ctx->oom ? -1 : 0;
 }
 
@@ -300,7 +573,7 @@ int st_ix_render(struct st_ctx *ctx, const struct st_ix_schema *s, const struct 
                  struct st_ix_file **files, size_t *n)
 {
 	*n = 0;
-	*files = st_arena_alloc(&ctx->arena, (2 * p->n + 1) * sizeof(**files));
+	*files = st_arena_alloc(&ctx->arena, (2 * p->n + 2) * sizeof(**files));
 	if (!*files)
 		return ctx->oom = 1, -1;
 	for (size_t i = 0; i < p->n; i++) {
@@ -332,6 +605,19 @@ int st_ix_render(struct st_ctx *ctx, const struct st_ix_schema *s, const struct 
 			return ctx->oom = 1, -1;
 		(*files)[(*n)++] = (struct st_ix_file){.name = up, .text = ut};
 		(*files)[(*n)++] = (struct st_ix_file){.name = down, .text = dt};
+	}
+	if (p->n_proposals) {
+		/* comments only, and a name no migration tool or 'index apply DIR' takes for a migration */
+		struct st_buf b = {0};
+		st_buf_puts(&b, "-- Generated by stacktune index plan: changes that need a human choice. Nothing here runs;\n"
+		                "-- write the chosen statement into a migration of its own.\n");
+		for (size_t i = 0; i < p->n_proposals; i++)
+			st_buf_printf(&b, "\n%s", p->proposals[i]);
+		const char *text = b.failed ? NULL : st_arena_strdup(&ctx->arena, st_buf_cstr(&b));
+		st_buf_free(&b);
+		if (!text)
+			return ctx->oom = 1, -1;
+		(*files)[(*n)++] = (struct st_ix_file){.name = "stacktune_proposals.sql", .text = text};
 	}
 	return 0;
 }
