@@ -17,6 +17,10 @@ struct st_ix_index {
 	const char *method; /* NULL = btree */
 	struct st_origin origin;
 	int dropped;
+	/* live catalog only (st_ix_live_pg) */
+	int live, invalid, exclusion; /* invalid: NOT indisvalid (a failed or cancelled concurrent build) */
+	int64_t scans, bytes;         /* pg_stat_user_indexes.idx_scan, pg_relation_size */
+	const char *definition;       /* pg_get_indexdef */
 };
 
 struct st_ix_fk {
@@ -32,6 +36,9 @@ struct st_ix_table {
 	const char *name;
 	struct st_origin origin;
 	int dropped;
+	/* live catalog only: pg_stat_user_tables counters, pg_relation_size */
+	int live;
+	int64_t seq_scan, seq_tup_read, idx_scan, idx_tup_fetch, writes, bytes;
 };
 
 /* A finding about a migration file itself (non-concurrent build, CONCURRENTLY inside a transaction...). */
@@ -62,7 +69,32 @@ struct st_ix_schema {
 	const char *migrations_dir; /* repository-relative directory of the detected migrations, or NULL */
 	int64_t last_version;       /* highest migration number seen there */
 	int version_width;          /* digits of the zero-padded numbers (golang-migrate 001 -> 3) */
+	/* live catalog (st_ix_live_pg): the server ("HOST:PORT", NULL for a static schema), the age of its
+	 * statistics (seconds since stats_reset, else since the server started; -1 unknown) and the thresholds of
+	 * the live-only rules */
+	const char *server;
+	int64_t stats_age_s;
+	int64_t min_stats_age_s;   /* index-unused: statistics at least this old */
+	int64_t min_table_scans;   /* index-unused: the table was read (seq_scan + idx_scan) at least this often */
+	int64_t seqscan_min_bytes; /* index-seqscan-heavy: table size */
+	int64_t seqscan_min_scans; /* index-seqscan-heavy: sequential scans */
 };
+
+/* Thresholds of the live-only rules; a value < 0 takes the default. */
+struct st_ix_live_opts {
+	int connect_timeout;       /* seconds; <= 0: 5 */
+	int64_t min_stats_age_s;   /* 7 days */
+	int64_t min_table_scans;   /* 100 */
+	int64_t seqscan_min_bytes; /* 64 MiB */
+	int64_t seqscan_min_scans; /* 100 */
+};
+
+/* Replaces the tables, indexes and foreign keys of s with the live catalog of the database dsn names (pg_class,
+ * pg_index, pg_constraint, pg_stat_user_tables, pg_stat_user_indexes, pg_relation_size; user schemas, no
+ * partitions), with live origins ("HOST:PORT", detail = the catalog), and sets the statistics age and the
+ * thresholds; the notes about migration files and the output convention stay. Read-only. 0, or -1 after an
+ * error diagnostic (connection, query). */
+int st_ix_live_pg(struct st_ctx *ctx, const char *dsn, const struct st_ix_live_opts *opts, struct st_ix_schema *s);
 
 /* Parses one PostgreSQL SQL migration into the schema (path is repository-relative, for origins); statements
  * that are not DDL are ignored. 0, or -1 after a diagnostic with file:line:col on a syntax error. */
@@ -88,6 +120,10 @@ struct st_ix_action {
 struct st_ix_plan {
 	struct st_ix_action *actions;
 	size_t n, cap;
+	/* changes left to a human (an index for a table read by sequential scans: which columns depends on the
+	 * queries): comment blocks, rendered into stacktune_proposals.sql */
+	const char **proposals;
+	size_t n_proposals, cap_proposals;
 };
 
 /* Runs the index rules over the schema: appends findings (rule ids index-*, migration-*) to out and the

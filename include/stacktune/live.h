@@ -37,6 +37,25 @@ int st_live_pg(struct st_ctx *ctx, const char *dsn, const struct st_live_opts *o
  * defaults file alone); 0, or -1 after an error diagnostic. */
 int st_live_mysql(struct st_ctx *ctx, const char *dsn, const struct st_live_opts *opts);
 
+struct pg_conn; /* libpq's PGconn */
+
+/* A PostgreSQL connection opened by st_live_pg_connect, with what its diagnostics need. */
+struct st_live_pg_conn {
+	struct pg_conn *conn;   /* PGconn, CONNECTION_OK; the caller PQfinish()es it */
+	const char *server;     /* "HOST:PORT", the file of live origins */
+	const char *shown;      /* the DSN as it may be printed (password ***) */
+	const char *host;       /* from the DSN or PGHOST, may be NULL */
+	int port;               /* from the DSN or PGPORT, else 5432 */
+	const char *secrets[4]; /* texts to scrub from every client-library message (st_live_scrub) */
+	size_t n_secrets;
+};
+
+/* Connects to PostgreSQL (dsn: URL or key=value; libpq's PG* environment applies) with a connect timeout
+ * (seconds; <= 0 means 5) and application_name; fills *c. 0, or -1 after an error diagnostic naming the
+ * redacted DSN (c->conn is then NULL). Shared by the live reader, the index catalog reader and index apply. */
+int st_live_pg_connect(struct st_ctx *ctx, const char *dsn, const char *application_name, int connect_timeout,
+                       struct st_live_pg_conn *c);
+
 /* ---- pure helpers (exposed for tests) --------------------------------- */
 
 /* Returns the DSN with every password (URL userinfo, password=..., ?password=...) replaced by *** (arena). */

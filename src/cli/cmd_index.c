@@ -1,6 +1,7 @@
 /* index plan / index apply: schema files -> index findings -> up/down migrations; migrations -> a live server. */
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,13 +71,56 @@ static int make_dir(const char *dir)
 	return mkdir(dir, 0777);
 }
 
+/* The thresholds of the live-only rules, from the environment (tests and unusual servers set them). */
+static int live_thresholds(const struct cli_cmd *cmd, struct st_ix_live_opts *lo)
+{
+	static const struct {
+		const char *name;
+		int kind; /* 0 duration, 1 size, 2 count */
+		size_t off;
+	} knobs[] = {
+	    {"STACKTUNE_INDEX_MIN_STATS_AGE", 0, offsetof(struct st_ix_live_opts, min_stats_age_s)},
+	    {"STACKTUNE_INDEX_MIN_TABLE_SCANS", 2, offsetof(struct st_ix_live_opts, min_table_scans)},
+	    {"STACKTUNE_INDEX_SEQSCAN_MIN_SIZE", 1, offsetof(struct st_ix_live_opts, seqscan_min_bytes)},
+	    {"STACKTUNE_INDEX_SEQSCAN_MIN_SCANS", 2, offsetof(struct st_ix_live_opts, seqscan_min_scans)},
+	};
+	for (size_t i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+		int64_t *dst = (int64_t *)((char *)lo + knobs[i].off), v = -1;
+		*dst = -1;
+		const char *e = getenv(knobs[i].name), *err = NULL;
+		if (!e)
+			continue;
+		char *end;
+		int bad;
+		if (knobs[i].kind == 0) {
+			bad = st_duration_parse(e, strlen(e), ST_UNITS_PG, 1000000, &v, &err) < 0;
+			v /= 1000000;
+		} else if (knobs[i].kind == 1) {
+			bad = st_size_parse(e, strlen(e), ST_UNITS_ANY, 1, &v, &err) < 0;
+		} else {
+			v = strtoll(e, &end, 10);
+			bad = !*e || *end;
+		}
+		if (bad || v < 0)
+			return cli_usage_error(cmd->name, "%s: invalid %s '%s'", knobs[i].name,
+			                       knobs[i].kind == 0 ? "duration" : knobs[i].kind == 1 ? "size" : "count", e), -1;
+		*dst = v;
+	}
+	return 0;
+}
+
 static int plan(const struct cli_cmd *cmd, struct cli_opts *o)
 {
 	const char *path = o->n_args > 1 ? o->args[1] : ".";
 	if (o->n_args > 2)
 		return cli_usage_error(cmd->name, "index plan takes one PATH");
-	if (o->live.n_pg || o->live.n_mysql)
-		return cli_usage_error(cmd->name, "index plan reads the repository only; the live catalog is not built yet");
+	if (o->live.n_mysql)
+		return cli_usage_error(cmd->name, "index plan: the MySQL/MariaDB live catalog is not built yet; use --pg");
+	if (o->live.n_pg > 1)
+		return cli_usage_error(cmd->name, "index plan reads one live catalog: give one --pg DSN");
+	struct st_ix_live_opts lo = {.connect_timeout = o->live.connect_timeout};
+	if (live_thresholds(cmd, &lo) < 0)
+		return EXIT_USAGE;
 	struct st_ctx ctx;
 	st_ctx_init(&ctx);
 	ctx.root = path;
@@ -87,7 +131,8 @@ static int plan(const struct cli_cmd *cmd, struct cli_opts *o)
 	struct st_ix_file *files = NULL;
 	size_t n = 0;
 	int rc = EXIT_CLEAN;
-	if (st_ix_schema_scan(&ctx, path, o->max_file_size, o->no_ignore, &s) < 0 || st_ix_plan(&ctx, &s, &f, &p) < 0 ||
+	if (st_ix_schema_scan(&ctx, path, o->max_file_size, o->no_ignore, &s) < 0 ||
+	    (o->live.n_pg && st_ix_live_pg(&ctx, o->live.pg[0], &lo, &s) < 0) || st_ix_plan(&ctx, &s, &f, &p) < 0 ||
 	    st_ix_render(&ctx, &s, &p, &files, &n) < 0) {
 		cli_print_diags(&ctx, o);
 		if (ctx.oom)

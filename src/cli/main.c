@@ -45,13 +45,19 @@ const struct cli_cmd cli_commands[] = {
 	{"tune", cmd_not_built, 0, 8, "tune [PATH] [--out FILE | --write]",
 	 "Turns findings with recommendations into configuration patches. Not built yet.\n"},
 	{"index", cmd_index, OPT_FORMAT | OPT_FAIL_ON | OPT_WALK | OPT_OUTPUT | OPT_LIVE, 3,
-	 "index plan [PATH] [--out DIR] | index apply FILE|DIR --pg DSN",
+	 "index plan [PATH] [--pg DSN] [--out DIR] | index apply FILE|DIR --pg DSN",
 	 "plan: reads the schema of PATH (default .): PostgreSQL SQL migrations (golang-migrate, Flyway, Prisma\n"
 	 "migrations/, numbered files; parsed with libpg_query) and Prisma schemas; reports foreign keys without an\n"
 	 "index, duplicate and redundant indexes, and migrations that build indexes unsafely; writes one numbered\n"
 	 "up/down migration pair per fix (CREATE INDEX CONCURRENTLY IF NOT EXISTS / DROP INDEX CONCURRENTLY IF\n"
 	 "EXISTS, each with a '-- why' comment) in the repository's convention, to --out DIR or to stdout.\n"
-	 "Exit status: 0, 1 findings at or above --fail-on, 2 usage or input error.\n\n"
+	 "With --pg DSN the live catalog replaces the migrations' schema (the migrations' own findings and numbering\n"
+	 "stay) and adds: INVALID indexes (dropped and built again), unused indexes (idx_scan = 0 on a table that is\n"
+	 "read, statistics at least 7 days old; never unique, primary key or foreign-key-backing ones) and large\n"
+	 "tables read by sequential scans (a proposal in stacktune_proposals.sql, comments only: a human choice).\n"
+	 "Exit status: 0, 1 findings at or above --fail-on, 2 usage, input or connection error.\n"
+	 "Environment (plan --pg thresholds): STACKTUNE_INDEX_MIN_STATS_AGE (7d), STACKTUNE_INDEX_MIN_TABLE_SCANS\n"
+	 "(100), STACKTUNE_INDEX_SEQSCAN_MIN_SIZE (64MB), STACKTUNE_INDEX_SEQSCAN_MIN_SCANS (100).\n\n"
 	 "apply: applies the statements of FILE (or the up files of DIR, in name order) to PostgreSQL online: an\n"
 	 "advisory lock, refuses a standby, lock_timeout and statement_timeout per statement, concurrent builds\n"
 	 "outside transactions, INVALID leftovers dropped and retried with backoff, indisvalid verified, a ledger\n"
@@ -62,8 +68,8 @@ const struct cli_cmd cli_commands[] = {
 	 "  --out DIR                plan: write the files into DIR (created if missing)\n"
 	 "  --format text|json       plan: findings and files as JSON\n"
 	 "  --fail-on info|warning|error  plan: lowest severity that makes the exit status 1 (default error)\n"
-	 "  --pg DSN                 apply: the server (URL or key=value; PG* variables apply)\n"
-	 "  --connect-timeout SECS   apply: give up connecting after SECS (default 5)\n"
+	 "  --pg DSN                 the server (URL or key=value; PG* variables apply); plan: read its catalog\n"
+	 "  --connect-timeout SECS   give up connecting after SECS (default 5)\n"
 	 "  --no-ignore, --max-file-size SIZE  plan: as for audit\n"
 	 "  -q, -v                   quieter / more verbose\n"},
 	{"rules", cmd_rules, OPT_RULES, 2, "rules list | rules explain ID",

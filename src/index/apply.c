@@ -24,7 +24,7 @@
 struct applier {
 	struct st_ctx *ctx;
 	const char *dsn, *shown;
-	const char *secrets[3];
+	const char *secrets[4];
 	size_t n_secrets;
 	const struct st_ix_apply_opts *o;
 	PGconn *conn;
@@ -94,20 +94,17 @@ static void info(struct applier *a, const char *what, const char *text)
 /* Connects, refuses a standby, takes the advisory lock, creates the ledger. 0, 1 (lock held elsewhere), -1. */
 static int session(struct applier *a)
 {
-	char timeout[24];
-	snprintf(timeout, sizeof(timeout), "%d", a->o->connect_timeout > 0 ? a->o->connect_timeout : 5);
-	const char *const keys[] = {"dbname", "connect_timeout", "application_name", NULL};
-	const char *const vals[] = {a->dsn, timeout, "stacktune index apply", NULL};
 	if (a->conn)
 		PQfinish(a->conn);
-	a->conn = PQconnectdbParams(keys, vals, 1);
-	if (!a->conn)
-		return a->ctx->oom = 1, -1;
-	const char *pw = PQpass(a->conn);
-	if (pw && *pw && a->n_secrets < 3)
-		a->secrets[a->n_secrets++] = st_arena_strdup(&a->ctx->arena, pw);
-	if (PQstatus(a->conn) != CONNECTION_OK)
-		return fail(a, "cannot connect to PostgreSQL", scrub(a, PQerrorMessage(a->conn)));
+	a->conn = NULL;
+	struct st_live_pg_conn c;
+	if (st_live_pg_connect(a->ctx, a->dsn, "stacktune index apply", a->o->connect_timeout, &c) < 0)
+		return -1;
+	a->conn = c.conn;
+	a->shown = c.server;
+	for (size_t i = 0; i < c.n_secrets; i++)
+		a->secrets[i] = c.secrets[i];
+	a->n_secrets = c.n_secrets;
 	a->version = PQserverVersion(a->conn);
 	const char *rec = scalar(a, "SELECT pg_is_in_recovery()", 0, NULL);
 	if (!rec)
@@ -299,21 +296,15 @@ int st_ix_apply(struct st_ctx *ctx, const char *dsn, const char *const *files, s
 {
 	memset(res, 0, sizeof(*res));
 	struct applier a = {.ctx = ctx, .dsn = dsn ? dsn : "", .o = opts};
-	a.shown = st_live_dsn_redact(ctx, a.dsn);
+	a.shown = st_live_dsn_redact(ctx, a.dsn); /* the origin until connected, then HOST:PORT */
 	if (!a.shown)
 		a.shown = "(DSN withheld)";
-	const char *env_pw = getenv("PGPASSWORD");
-	if (env_pw)
-		a.secrets[a.n_secrets++] = env_pw;
 	char *perr = NULL;
 	PQconninfoOption *parsed = PQconninfoParse(a.dsn, &perr);
 	if (!parsed) {
 		PQfreemem(perr); /* it can quote the DSN, password included */
 		return fail(&a, "invalid PostgreSQL DSN", a.shown);
 	}
-	for (PQconninfoOption *o = parsed; o->keyword; o++)
-		if (o->val && strcmp(o->keyword, "password") == 0 && a.n_secrets < 3)
-			a.secrets[a.n_secrets++] = st_arena_strdup(&ctx->arena, o->val);
 	PQconninfoFree(parsed);
 
 	/* read and split every file first: a syntax error applies nothing */

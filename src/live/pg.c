@@ -273,8 +273,10 @@ out:
 	return rc;
 }
 
-int st_live_pg(struct st_ctx *ctx, const char *dsn, const struct st_live_opts *opts)
+int st_live_pg_connect(struct st_ctx *ctx, const char *dsn, const char *application_name, int connect_timeout,
+                       struct st_live_pg_conn *c)
 {
+	memset(c, 0, sizeof(*c));
 	struct live_run r = {.ctx = ctx, .server = "?"};
 	if (!dsn)
 		dsn = "";
@@ -322,10 +324,10 @@ int st_live_pg(struct st_ctx *ctx, const char *dsn, const struct st_live_opts *o
 	r.server = live_server_name(ctx, host, (int)portnum, PG_DEFAULT_PORT);
 
 	char timeout[24];
-	snprintf(timeout, sizeof(timeout), "%d", opts && opts->connect_timeout > 0 ? opts->connect_timeout : 5);
+	snprintf(timeout, sizeof(timeout), "%d", connect_timeout > 0 ? connect_timeout : 5);
 	/* dbname first: the DSN is expanded there, and the keywords after it win over the DSN's own */
 	const char *const keys[] = {"dbname", "connect_timeout", "application_name", NULL};
-	const char *const vals[] = {dsn, timeout, "stacktune", NULL};
+	const char *const vals[] = {dsn, timeout, application_name ? application_name : "stacktune", NULL};
 	PGconn *conn = PQconnectdbParams(keys, vals, 1);
 	if (!conn) {
 		ctx->oom = 1;
@@ -334,14 +336,32 @@ int st_live_pg(struct st_ctx *ctx, const char *dsn, const struct st_live_opts *o
 	const char *used_pw = PQpass(conn);
 	if (used_pw && *used_pw && r.n_secrets < sizeof(r.secrets) / sizeof(r.secrets[0]))
 		r.secrets[r.n_secrets++] = st_arena_strdup(&ctx->arena, used_pw);
-	int rc;
 	if (PQstatus(conn) != CONNECTION_OK) {
-		rc = live_error(&r, "cannot connect to PostgreSQL at", PQerrorMessage(conn));
-	} else {
-		r.component = st_live_component(ctx, "postgresql", host, (int)portnum);
-		live_fact(&r, "kind", st_value_string("postgresql"), "a live server");
-		rc = read_server(&r, conn);
+		int rc = live_error(&r, "cannot connect to PostgreSQL at", PQerrorMessage(conn));
+		PQfinish(conn);
+		return rc;
 	}
-	PQfinish(conn);
+	c->conn = conn;
+	c->server = r.server;
+	c->shown = r.shown;
+	c->host = host;
+	c->port = (int)portnum;
+	for (size_t i = 0; i < r.n_secrets; i++)
+		c->secrets[c->n_secrets++] = r.secrets[i];
+	return 0;
+}
+
+int st_live_pg(struct st_ctx *ctx, const char *dsn, const struct st_live_opts *opts)
+{
+	struct st_live_pg_conn c;
+	if (st_live_pg_connect(ctx, dsn, "stacktune", opts ? opts->connect_timeout : 0, &c) < 0)
+		return -1;
+	struct live_run r = {.ctx = ctx, .server = c.server, .shown = c.shown};
+	for (size_t i = 0; i < c.n_secrets; i++)
+		r.secrets[r.n_secrets++] = c.secrets[i];
+	r.component = st_live_component(ctx, "postgresql", c.host, c.port);
+	live_fact(&r, "kind", st_value_string("postgresql"), "a live server");
+	int rc = read_server(&r, c.conn);
+	PQfinish(c.conn);
 	return rc;
 }

@@ -270,6 +270,163 @@ static void test_audit_hook(void)
 	st_ctx_free(&ctx);
 }
 
+/* A schema from SQL, then dressed as a live catalog with statistics. */
+static void live_schema(struct st_ctx *ctx, struct st_ix_schema *s, const char *sql)
+{
+	st_ix_sql_load(ctx, s, "live.sql", sql);
+	s->server = "db:5432";
+	s->stats_age_s = 8 * 86400;
+	s->min_stats_age_s = 7 * 86400;
+	s->min_table_scans = 100;
+	s->seqscan_min_bytes = 64LL << 20;
+	s->seqscan_min_scans = 100;
+	for (size_t i = 0; i < s->n_tables; i++) {
+		s->tables[i].live = 1;
+		s->tables[i].seq_scan = 10;
+		s->tables[i].idx_scan = 500;
+		s->tables[i].bytes = 8192;
+	}
+	for (size_t i = 0; i < s->n_indexes; i++) {
+		s->indexes[i].live = 1;
+		s->indexes[i].scans = 50;
+		s->indexes[i].origin = (struct st_origin){.kind = ST_ORIGIN_LIVE, .file = "db:5432", .detail = "pg_index"};
+		s->indexes[i].definition = st_arena_printf(&ctx->arena, "CREATE %sINDEX %s ON public.%s USING btree (%s)",
+		                                           s->indexes[i].unique ? "UNIQUE " : "", s->indexes[i].name,
+		                                           s->indexes[i].table, s->indexes[i].cols[0]);
+	}
+}
+
+static struct st_ix_index *index_named(struct st_ix_schema *s, const char *name)
+{
+	return (struct st_ix_index *)find_index(s, name);
+}
+
+static void test_live_invalid(void)
+{
+	struct st_ctx ctx;
+	st_ctx_init(&ctx);
+	struct st_ix_schema s = {0};
+	live_schema(&ctx, &s,
+	            "CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (id int, pid int REFERENCES p, k int);\n"
+	            "CREATE INDEX c_pid ON c (pid);\nCREATE UNIQUE INDEX c_k ON c (k);\n");
+	index_named(&s, "c_pid")->invalid = 1;
+	index_named(&s, "c_k")->invalid = 1;
+	struct st_findings f = {0};
+	struct st_ix_plan plan = {0};
+	st_ix_plan(&ctx, &s, &f, &plan);
+	is_int(count_rule(&f, "index-invalid"), 2, "two INVALID indexes reported");
+	is_int(count_rule(&f, "index-fk-unindexed"), 1, "an INVALID index does not cover the foreign key");
+	ok(first_rule(&f, "index-invalid") && first_rule(&f, "index-invalid")->locations[0].kind == ST_ORIGIN_LIVE,
+	   "the finding points at the live server");
+	const struct st_ix_action *drop = NULL, *recreate = NULL;
+	for (size_t i = 0; i < plan.n; i++) {
+		if (strcmp(plan.actions[i].slug, "drop_invalid_c_k") == 0)
+			drop = &plan.actions[i];
+		if (strcmp(plan.actions[i].slug, "recreate_c_k") == 0)
+			recreate = &plan.actions[i];
+	}
+	ok(drop && recreate && drop < recreate, "the INVALID unique index is dropped, then built again");
+	is_str(drop ? drop->up : NULL, "DROP INDEX CONCURRENTLY IF EXISTS c_k;", "drop statement");
+	is_str(recreate ? recreate->up : NULL, "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS c_k ON public.c USING btree (k);",
+	       "the live definition, built online");
+	ok(recreate && strstr(recreate->why, "duplicate keys"), "the why warns that a UNIQUE build fails on duplicates");
+	is_int(count_rule(&f, "index-unused"), 0, "an INVALID index is not also reported unused");
+	st_ctx_free(&ctx);
+}
+
+static void test_live_unused(void)
+{
+	const char *sql = "CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (id int PRIMARY KEY, pid int REFERENCES p, "
+	                  "a int, b int, u int);\nCREATE INDEX c_pid ON c (pid);\nCREATE INDEX c_a ON c (a);\n"
+	                  "CREATE UNIQUE INDEX c_u ON c (u);\n";
+	struct {
+		const char *what;
+		int64_t age, table_reads;
+		size_t want;
+	} cases[] = {
+	    {"8 days of statistics, a table read 510 times: c_a is unused", 8 * 86400, 500, 1},
+	    {"1 day of statistics: not judged", 86400, 500, 0},
+	    {"a table read 20 times: not judged", 8 * 86400, 10, 0},
+	};
+	for (size_t t = 0; t < sizeof(cases) / sizeof(cases[0]); t++) {
+		struct st_ctx ctx;
+		st_ctx_init(&ctx);
+		struct st_ix_schema s = {0};
+		live_schema(&ctx, &s, sql);
+		s.stats_age_s = cases[t].age;
+		for (size_t i = 0; i < s.n_tables; i++)
+			s.tables[i].idx_scan = cases[t].table_reads;
+		for (size_t i = 0; i < s.n_indexes; i++)
+			s.indexes[i].scans = 0; /* nothing scanned: only c_a may go */
+		struct st_findings f = {0};
+		struct st_ix_plan plan = {0};
+		st_ix_plan(&ctx, &s, &f, &plan);
+		is_int(count_rule(&f, "index-unused"), cases[t].want, "%s", cases[t].what);
+		if (cases[t].want) {
+			const struct st_finding *x = first_rule(&f, "index-unused");
+			ok(x && strstr(x->message, "index c_a on c"), "the unused index is c_a (not the PK, the unique index, "
+			                                              "nor c_pid that backs the foreign key)");
+			ok(plan.n == 1 && strcmp(plan.actions[0].up, "DROP INDEX CONCURRENTLY IF EXISTS c_a;") == 0 &&
+			       strcmp(plan.actions[0].down,
+			              "CREATE INDEX CONCURRENTLY IF NOT EXISTS c_a ON public.c USING btree (a);") == 0,
+			   "dropped, and the down file builds the live definition again");
+		}
+		st_ctx_free(&ctx);
+	}
+}
+
+static void test_live_redundant_keeps(void)
+{
+	struct st_ctx ctx;
+	st_ctx_init(&ctx);
+	struct st_ix_schema s = {0};
+	/* (a) is scanned but redundant with (a, b), which no query uses yet: (a) goes, (a, b) takes its queries */
+	live_schema(&ctx, &s, "CREATE TABLE c (id int, a int, b int);\nCREATE INDEX c_a ON c (a);\n"
+	                      "CREATE INDEX c_a_b ON c (a, b);\n");
+	index_named(&s, "c_a_b")->scans = 0;
+	struct st_findings f = {0};
+	struct st_ix_plan plan = {0};
+	st_ix_plan(&ctx, &s, &f, &plan);
+	is_int(count_rule(&f, "index-redundant"), 1, "c_a is redundant");
+	is_int(count_rule(&f, "index-unused"), 0, "c_a_b, which takes over c_a's queries, is not dropped as unused");
+	is_int(plan.n, 1, "one action");
+	st_ctx_free(&ctx);
+}
+
+static void test_live_seqscan(void)
+{
+	struct st_ctx ctx;
+	st_ctx_init(&ctx);
+	struct st_ix_schema s = {0};
+	live_schema(&ctx, &s, "CREATE TABLE big (id int, v int);\nCREATE TABLE small (id int);\n");
+	for (size_t i = 0; i < s.n_tables; i++) {
+		s.tables[i].seq_scan = 1000;
+		s.tables[i].seq_tup_read = 1000000000;
+		s.tables[i].idx_tup_fetch = 10;
+		s.tables[i].bytes = strcmp(s.tables[i].name, "big") == 0 ? 1LL << 30 : 1LL << 20;
+	}
+	struct st_findings f = {0};
+	struct st_ix_plan plan = {0};
+	st_ix_plan(&ctx, &s, &f, &plan);
+	is_int(count_rule(&f, "index-seqscan-heavy"), 1, "only the large table is reported");
+	const struct st_finding *x = first_rule(&f, "index-seqscan-heavy");
+	ok(x && x->severity == ST_SEV_INFO && strstr(x->message, "table big (1.0 GB)"), "an info finding on big");
+	is_int(plan.n, 0, "no automatic index");
+	is_int(plan.n_proposals, 1, "one proposal");
+	struct st_ix_file *files;
+	size_t n;
+	st_ix_render(&ctx, &s, &plan, &files, &n);
+	ok(n == 1 && strcmp(files[0].name, "stacktune_proposals.sql") == 0, "rendered as stacktune_proposals.sql");
+	int only_comments = n == 1;
+	for (const char *l = n ? files[0].text : ""; only_comments && *l; l = strchr(l, '\n') + 1) {
+		only_comments = *l == '\n' || strncmp(l, "--", 2) == 0;
+		if (!strchr(l, '\n'))
+			break;
+	}
+	ok(only_comments, "the proposals file holds comments only: nothing in it runs");
+	st_ctx_free(&ctx);
+}
+
 int main(void)
 {
 	test_audit_hook();
@@ -280,5 +437,9 @@ int main(void)
 	test_prisma();
 	test_names();
 	test_render();
+	test_live_invalid();
+	test_live_unused();
+	test_live_redundant_keeps();
+	test_live_seqscan();
 	return done_testing();
 }
