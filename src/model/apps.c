@@ -192,12 +192,16 @@ struct demand {
 	size_t n_from;
 	char text[1024];
 	size_t text_len;
+	size_t n_clients;
+	const struct st_fact *pool; /* the pool setting of the last pooled client, and its instances x processes */
+	int64_t pool_procs;
 };
 
 static void demand_add(struct demand *d, const struct st_fact *f, int64_t n, int unlimited, const char *line)
 {
 	if (d->n_from < sizeof(d->from) / sizeof(d->from[0]))
 		d->from[d->n_from++] = f;
+	d->n_clients++;
 	d->total += n;
 	d->unlimited |= unlimited;
 	int w = snprintf(d->text + d->text_len, sizeof(d->text) - d->text_len, "%s%s", d->text_len ? " + " : "", line);
@@ -326,6 +330,10 @@ void st_model_connections(struct st_ctx *ctx, struct st_stack *s)
 			continue;
 		struct demand *d = &dem[target - s->components];
 		demand_add(d, f, f->value.i, unlimited, line);
+		if (ak->pool && !unlimited) {
+			d->pool = pfact(ctx, c->prefix, ak->pool);
+			d->pool_procs = int_or(replicas_of(ctx, c), 1) * int_or(pfact(ctx, c->prefix, ak->procs), 1);
+		}
 	}
 	/* a PgBouncer passes its own pools on to the server behind it */
 	for (size_t i = 0; i < s->n_components; i++) {
@@ -350,5 +358,14 @@ void st_model_connections(struct st_ctx *ctx, struct st_stack *s)
 		             NULL, 0);
 		if (d->unlimited)
 			set_computed(ctx, id, "connection_demand_unlimited", st_value_bool(1), d->text, d->from, d->n_from);
+		/* one client with a pool setting written in a file: the rules can size that pool to the budget (with more
+		 * clients, which one gets fewer connections is a human choice) */
+		if (!pgb && d->n_clients == 1 && d->pool && d->pool->origin.kind == ST_ORIGIN_FILE && d->pool_procs > 0) {
+			const char *name = st_arena_printf(&ctx->arena, "%s.client_pool_max", id);
+			if (name)
+				st_fact_set(ctx, name, id, d->pool->value, &d->pool->origin, ST_LAYER_DEFAULT);
+			set_computed(ctx, id, "client_processes", st_value_int(d->pool_procs),
+			             "instances x processes of the only client", &d->pool, 1);
+		}
 	}
 }
