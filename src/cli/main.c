@@ -42,8 +42,24 @@ const struct cli_cmd cli_commands[] = {
 	 "  --format text|json       output format (default text)\n"
 	 "  --profile NAME|PATH      show a profile instead of this host\n"
 	 "  --cpus N, --memory SIZE  override single values\n"},
-	{"tune", cmd_not_built, 0, 8, "tune [PATH] [--out FILE | --write]",
-	 "Turns findings with recommendations into configuration patches. Not built yet.\n"},
+	{"tune", cmd_tune, OPT_PROFILE | OPT_FAIL_ON | OPT_WALK | OPT_RULES | OPT_LIVE | OPT_OUTPUT | OPT_TUNE, 1,
+	 "tune [PATH] [--out FILE | --write] [options]",
+	 "Audits PATH like 'audit' and turns every finding that has a recommendation into an edit of the file\n"
+	 "that holds the value in effect (a missing server setting is added to the server's config file or\n"
+	 "compose command line). Prints a unified diff for 'git apply' on stdout, secrets shown as ***;\n"
+	 "--out FILE writes the patch with the real text, --write applies it in place. A summary on stderr says\n"
+	 "what each change needs (restart, reload, redeploy), which values live in postgresql.auto.conf\n"
+	 "(ALTER SYSTEM statements) and which recommendations need a human choice (not written).\n"
+	 "Exit status as audit: 0 clean, 1 findings at or above --fail-on, 2 usage or input error (or a file\n"
+	 "changed since it was read: --write then writes nothing).\n\n"
+	 "Options:\n"
+	 "  --out FILE               write the patch to FILE (atomically) instead of stdout\n"
+	 "  --write                  apply the edits in place (each file atomically, mode and owner kept)\n"
+	 "  --only RULE[,RULE...]    only the findings of these rules\n"
+	 "  --severity info|warning|error  only findings at or above this severity (default info)\n"
+	 "  --profile NAME|PATH, --cpus N, --memory SIZE  size for a target machine\n"
+	 "  --rules DIR, --config FILE, --no-ignore, --max-file-size SIZE, --pg DSN, --mysql DSN  as for audit\n"
+	 "  --fail-on info|warning|error  as for audit\n"},
 	{"index", cmd_index, OPT_FORMAT | OPT_FAIL_ON | OPT_WALK | OPT_OUTPUT | OPT_LIVE, 3,
 	 "index plan [PATH] [--pg DSN] [--out DIR] | index apply FILE|DIR --pg DSN",
 	 "plan: reads the schema of PATH (default .): PostgreSQL SQL migrations (golang-migrate, Flyway, Prisma\n"
