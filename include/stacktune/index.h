@@ -69,6 +69,7 @@ struct st_ix_schema {
 	const char *migrations_dir; /* repository-relative directory of the detected migrations, or NULL */
 	int64_t last_version;       /* highest migration number seen there */
 	int version_width;          /* digits of the zero-padded numbers (golang-migrate 001 -> 3) */
+	int mysql;                  /* MySQL/MariaDB DDL was read: statements use online DDL clauses */
 	/* live catalog (st_ix_live_pg): the server ("HOST:PORT", NULL for a static schema), the age of its
 	 * statistics (seconds since stats_reset, else since the server started; -1 unknown) and the thresholds of
 	 * the live-only rules */
@@ -99,6 +100,12 @@ int st_ix_live_pg(struct st_ctx *ctx, const char *dsn, const struct st_ix_live_o
 /* Parses one PostgreSQL SQL migration into the schema (path is repository-relative, for origins); statements
  * that are not DDL are ignored. 0, or -1 after a diagnostic with file:line:col on a syntax error. */
 int st_ix_sql_load(struct st_ctx *ctx, struct st_ix_schema *s, const char *path, const char *sql);
+/* Scans one MySQL/MariaDB migration (CREATE TABLE keys and foreign keys, CREATE INDEX, ALTER TABLE ADD/DROP
+ * INDEX|KEY, DROP INDEX, DROP TABLE; InnoDB's implicit foreign-key indexes) into the schema and sets s->mysql.
+ * 0, or -1 on allocation failure. */
+int st_ix_mysql_load(struct st_ctx *ctx, struct st_ix_schema *s, const char *path, const char *sql);
+/* 1 when a SQL file is MySQL/MariaDB DDL (backtick identifiers, ENGINE=, AUTO_INCREMENT), else 0. */
+int st_ix_sql_is_mysql(const char *sql);
 /* Adds the models of a Prisma schema (tables, @id, @unique, @@index, @@unique, @relation fields, @map/@@map).
  * 0, or -1 on allocation failure. */
 int st_ix_prisma_load(struct st_ctx *ctx, struct st_ix_schema *s, const char *path, const char *src, size_t n);

@@ -219,6 +219,8 @@ int st_ix_schema_scan(struct st_ctx *ctx, const char *root, size_t max_file_size
 		}
 		if (f->kind == K_PRISMA)
 			st_ix_prisma_load(ctx, s, f->path, sf.data, sf.size);
+		else if (st_ix_sql_is_mysql(sf.data))
+			st_ix_mysql_load(ctx, s, f->path, sf.data);
 		else
 			st_ix_sql_load(ctx, s, f->path, sf.data);
 	}

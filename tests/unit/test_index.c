@@ -427,6 +427,45 @@ static void test_live_seqscan(void)
 	st_ctx_free(&ctx);
 }
 
+static void test_mysql(void)
+{
+	struct st_ctx ctx;
+	st_ctx_init(&ctx);
+	struct st_ix_schema s = {0};
+	const char *m = "CREATE TABLE `p` (`id` int NOT NULL AUTO_INCREMENT, PRIMARY KEY (`id`)) ENGINE=InnoDB;\n"
+	                "CREATE TABLE c (id int PRIMARY KEY, pid int, a int, b varchar(9), # x (y\n"
+	                "  KEY c_a (a), KEY c_ba (b(4), a), UNIQUE KEY (b), KEY c_b_desc (b DESC),\n"
+	                "  CONSTRAINT c_p FOREIGN KEY (pid) REFERENCES p (id)) ENGINE=InnoDB;\n"
+	                "ALTER TABLE c ADD INDEX c_pid (pid), ALGORITHM=INPLACE, LOCK=NONE;\n"
+	                "CREATE INDEX c_a_copy ON c (a);\n";
+	ok(st_ix_sql_is_mysql(m) && !st_ix_sql_is_mysql("CREATE TABLE t (id int); -- engine"), "MySQL DDL is told apart");
+	is_int(st_ix_mysql_load(&ctx, &s, "m.sql", m), 0, "scans");
+	ok(s.mysql, "the schema is marked MySQL");
+	const struct st_ix_index *x = find_index(&s, "PRIMARY");
+	ok(x && x->primary && strcmp(x->table, "p") == 0, "PRIMARY KEY of p");
+	x = find_index(&s, "c_p");
+	ok(x && x->dropped, "InnoDB's own index for c_p goes once c_pid leads with pid");
+	x = find_index(&s, "b");
+	ok(x && x->unique, "an unnamed UNIQUE KEY is named after its column");
+	x = find_index(&s, "c_ba");
+	ok(x && x->expression && x->n_cols == 2, "a prefix length makes another index");
+	x = find_index(&s, "c_a");
+	ok(x && x->origin.line == 3 && x->origin.col == 3, "origin at the key definition, line 3 col 3");
+	struct st_findings f = {0};
+	struct st_ix_plan plan = {0};
+	st_ix_plan(&ctx, &s, &f, &plan);
+	is_int(count_rule(&f, "index-fk-unindexed"), 0, "InnoDB indexes foreign keys itself");
+	is_int(count_rule(&f, "index-duplicate"), 1, "c_a_copy duplicates c_a");
+	is_int(count_rule(&f, "index-redundant"), 0, "nothing else is redundant (b DESC, b(4): other indexes)");
+	is_int(plan.n, 1, "one action");
+	if (plan.n == 1) {
+		is_str(plan.actions[0].up, "ALTER TABLE `c` DROP INDEX `c_a_copy`, ALGORITHM=INPLACE, LOCK=NONE;", "online drop");
+		is_str(plan.actions[0].down, "ALTER TABLE `c` ADD INDEX `c_a_copy` (`a`), ALGORITHM=INPLACE, LOCK=NONE;",
+		       "online add in the down file");
+	}
+	st_ctx_free(&ctx);
+}
+
 int main(void)
 {
 	test_audit_hook();
@@ -441,5 +480,6 @@ int main(void)
 	test_live_unused();
 	test_live_redundant_keeps();
 	test_live_seqscan();
+	test_mysql();
 	return done_testing();
 }

@@ -1,0 +1,1 @@
+DROP TABLE pay, items, orders, users;
