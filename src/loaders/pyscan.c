@@ -2304,6 +2304,27 @@ static int bind(struct scan *sc, const char *name, struct st_py_val *v)
 	return 0;
 }
 
+/* Keeps old, about to be replaced under name by this module's statement, as a dead earlier value. */
+static void note_earlier(struct scan *sc, const char *name, struct st_py_val *old)
+{
+	struct st_py_module *m = sc->m;
+	for (size_t i = 0; i < m->n; i++) {
+		struct st_py_binding *b = &m->b[i];
+		if (strcmp(b->name, name) != 0)
+			continue;
+		struct st_py_val **nv = st_arena_alloc(&sc->ctx->arena, (b->n_earlier + 1) * sizeof(*nv));
+		if (!nv) {
+			sc->ctx->oom = 1;
+			return;
+		}
+		if (b->n_earlier)
+			memcpy(nv, b->earlier, b->n_earlier * sizeof(*nv));
+		nv[b->n_earlier++] = old;
+		b->earlier = nv;
+		return;
+	}
+}
+
 static void note_import(struct scan *sc, const char *path)
 {
 	struct st_py_module *m = sc->m;
@@ -2431,6 +2452,14 @@ static void assign(struct ev *e, size_t a, size_t b, struct st_py_val *v, const 
 			}
 			v = clone(e, v);
 			v->conditional = st_arena_printf(&sc->ctx->arena, "conditional: assigned %s", cond);
+		} else if (old && !augop && old->module && sc->path && strcmp(old->module, sc->path) == 0) {
+			/* X = 1 ... X = 2: the first value is dead unless the new one reads it (X = X + 1) */
+			int reads_old = 0;
+			for (size_t i = rhs0; i < rhs1 && !reads_old; i++)
+				reads_old = e->t[i].t == TK_NAME && e->t[i].len == strlen(name) &&
+				            memcmp(src_of(e) + e->t[i].off, name, e->t[i].len) == 0;
+			if (!reads_old)
+				note_earlier(sc, name, old);
 		}
 		bind(sc, name, v);
 		return;

@@ -61,6 +61,10 @@ struct st_py_hooks {
 struct st_py_binding {
 	const char *name;
 	struct st_py_val *val;
+	/* values this module bound to the name before, replaced by a later unconditional assignment that does not
+	 * read them (DEBUG = False ... DEBUG = True), oldest first: they never take effect */
+	struct st_py_val **earlier;
+	size_t n_earlier;
 };
 
 /* A scanned module: its bindings in order of first binding, and the files it imported (transitively). */

@@ -447,16 +447,26 @@ static void record_redis_db(struct loader *l, const char *alias_suffix, const st
 	}
 }
 
+static void record_binding(struct loader *l, const char *name, const struct st_py_val *v);
+
 static void record_settings(struct loader *l, const struct st_py_module *m)
 {
+	for (size_t i = 0; i < m->n && !l->ctx->oom; i++) {
+		/* values the module bound first and replaced later: the chain shows them under the last one */
+		for (size_t k = 0; k < m->b[i].n_earlier; k++)
+			record_binding(l, m->b[i].name, m->b[i].earlier[k]);
+		record_binding(l, m->b[i].name, m->b[i].val);
+	}
+}
+
+static void record_binding(struct loader *l, const char *name, const struct st_py_val *v)
+{
 	struct st_ctx *ctx = l->ctx;
-	for (size_t i = 0; i < m->n && !ctx->oom; i++) {
-		const char *name = m->b[i].name;
-		const struct st_py_val *v = m->b[i].val;
+	{
 		if (strcmp(name, "DATABASES") == 0 || strcmp(name, "CACHES") == 0) {
 			if (v->kind != ST_PY_DICT) {
 				record(l, name, v, NULL, v);
-				continue;
+				return;
 			}
 			for (size_t k = 0; k < v->n; k++) {
 				const struct st_py_val *key = v->keys[k], *alias = v->items[k];
@@ -500,7 +510,7 @@ static void record_settings(struct loader *l, const struct st_py_module *m)
 		           strcmp(name, "ALLOWED_HOSTS") == 0 || strcmp(name, "SECRET_KEY") == 0 ||
 		           strncmp(name, "SESSION_", 8) == 0 || strcmp(name, "CONN_MAX_AGE") == 0) {
 			if (v->kind == ST_PY_DICT || v->kind == ST_PY_ENV)
-				continue;
+				return;
 			struct st_fact *f = record(l, name, v, NULL, v);
 			if (f && strcmp(name, "CELERY_WORKER_CONCURRENCY") == 0) {
 				/* app.config_from_object('django.conf:settings', namespace='CELERY') makes it the worker's */
@@ -548,6 +558,14 @@ int st_pysettings_load(struct st_ctx *ctx, const struct st_file *f)
 		const char *name = st_arena_printf(&ctx->arena, "%ssettings_module", l.prefix);
 		if (name)
 			st_app_fact_once(ctx, name, l.app, st_value_string(act.module), &act.origin, ST_LAYER_FILE);
+	}
+	/* the modules it imports (from .base import *) are read first: what it sets again overrides them */
+	for (size_t i = 0; i < m.n_imported; i++) {
+		const char *rn = st_arena_printf(&ctx->arena, "reads.%s", m.imported[i]);
+		struct st_origin o = st_origin_file(f->path, 0, 0);
+		o.detail = "imports it (from ... import *)";
+		if (rn)
+			st_app_fact_once(ctx, rn, NULL, st_value_string(f->path), &o, ST_LAYER_FILE);
 	}
 	record_settings(&l, &m);
 	return ctx->oom ? -1 : 0;

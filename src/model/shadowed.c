@@ -39,11 +39,12 @@ static const struct {
     {"pgbouncer", NULL, FAM_PGBOUNCER}, {NULL, "django", FAM_DJANGO}, {NULL, "gunicorn", FAM_GUNICORN},
 };
 
-/* Settings left out: file locations a -c flag names (not a value someone tunes) and ports/addresses, which
- * alternative scripts and published ports chain; the port map rules own those. */
+/* Settings left out: file locations a -c flag names (not a value someone tunes), ports/addresses, which
+ * alternative scripts and published ports chain (the port map rules own those), and facts derived from another
+ * setting (a cache's redis_db from its LOCATION), which would repeat that setting's finding. */
 static const char *const excluded[] = {"config_file", "hba_file", "ident_file", "data_directory", "port",
                                        "listen_port", "listen_addr", "listen_addresses", "bind", "bind_address",
-                                       "socket", "unix_socket_dir", "service", "wsgi", "settings_module", NULL};
+                                       "socket", "unix_socket_dir", "service", "wsgi", "settings_module", "redis_db", NULL};
 
 static int is_excluded(const char *setting)
 {
@@ -78,6 +79,13 @@ static enum family classify(const struct st_fact_entry *e, const struct st_stack
 		}
 		return FAM_NONE;
 	}
+	/* applications: "<app>.<infix>.<setting>", whether or not a process made <app> a component */
+	const char *dot = strchr(name, '.');
+	for (size_t k = 0; dot && k < sizeof families / sizeof families[0]; k++) {
+		size_t il = families[k].infix ? strlen(families[k].infix) : 0;
+		if (il && strncmp(dot + 1, families[k].infix, il) == 0 && dot[1 + il] == '.')
+			return is_excluded(strrchr(name, '.') + 1) ? FAM_NONE : families[k].fam;
+	}
 	for (size_t i = 0; i < s->n_components; i++) {
 		const struct st_component *c = &s->components[i];
 		const char *prefix = c->prefix ? c->prefix : c->id;
@@ -94,11 +102,6 @@ static enum family classify(const struct st_fact_entry *e, const struct st_stack
 				                                             : st_pgbouncer_setting_find(rest) != NULL;
 				if (known)
 					return families[k].fam;
-			} else {
-				size_t il = strlen(families[k].infix);
-				if (strncmp(rest, families[k].infix, il) != 0 || rest[il] != '.' || is_excluded(rest + il + 1))
-					continue;
-				return families[k].fam;
 			}
 		}
 	}
@@ -138,6 +141,9 @@ static int same_place(const struct st_origin *a, const struct st_origin *b)
 {
 	return a->line == b->line && a->col == b->col && strcmp(a->file, b->file) == 0;
 }
+
+/* Django split settings: the importing module wins only where it is the settings module in use. */
+static const char IMPORTED[] = "it sets %s";
 
 static int same_dir(const char *a, size_t al, const char *b)
 {
@@ -193,7 +199,7 @@ static const char *overrides_because(const struct st_ctx *ctx, enum family fam, 
 		           ? "a file included later sets %s"
 		           : "a line read after the include sets %s";
 	if (fam == FAM_DJANGO && reads(ctx, w->origin.file, a->origin.file))
-		return "a settings module that imports it sets %s";
+		return IMPORTED;
 	return NULL;
 }
 
@@ -313,7 +319,11 @@ static void chain_pass(struct st_ctx *ctx, const struct st_stack *s, const struc
 	}
 	if (more)
 		st_buf_printf(&m, " and %zu more", more);
-	st_buf_printf(&m, " never take%s effect: ", n + more > 1 ? "" : "s");
+	if (why[n - 1] == IMPORTED)
+		st_buf_printf(&m, " take%s no effect when the settings module that imports it is in use: ",
+		              n + more > 1 ? "" : "s");
+	else
+		st_buf_printf(&m, " never take%s effect: ", n + more > 1 ? "" : "s");
 	/* the reason of the last dead value is the one nearest the winner */
 	struct st_buf wb = {0};
 	st_value_format(&wb, &w->value);
@@ -328,6 +338,8 @@ static void chain_pass(struct st_ctx *ctx, const struct st_stack *s, const struc
 	st_buf_free(&wb);
 	if (cross_layer)
 		st_buf_puts(&m, " Change the value where it takes effect, or remove the one that does not.");
+	else if (why[n - 1] == IMPORTED)
+		st_buf_puts(&m, " If no other settings module relies on the imported value, keep one.");
 	else
 		st_buf_puts(&m, " Remove the dead line, or merge the two.");
 	from[n] = w;
