@@ -1224,6 +1224,28 @@ static void run_script(struct sh *sh)
 
 /* ---- Procfile, supervisord --------------------------------------------------------- */
 
+
+/* Runs the commands of one line of f (a Procfile entry, a supervisord command=) from byte c0 to le; the line
+ * starts at ls. A view of the file limited to the line keeps offsets file offsets. -1 when out of memory. */
+static int line_commands(struct st_ctx *ctx, const struct st_file *f, const char *app, size_t le, size_t c0,
+                         unsigned line, size_t ls)
+{
+	struct sh sh = {.ctx = ctx, .path = f->path, .app = app, .s = f->data, .n = le};
+	struct scanner sc = {.i = c0, .line = line, .line_off = ls};
+	struct cmd c;
+	c.w = malloc(MAX_WORDS * sizeof(*c.w));
+	if (!c.w) {
+		ctx->oom = 1;
+		return -1;
+	}
+	while (!ctx->oom && read_command(&sh, &sc, &c) == 0)
+		if (c.n)
+			handle_command(&sh, &c);
+	free(c.w);
+	free(sh.vars);
+	return 0;
+}
+
 static void load_procfile(struct st_ctx *ctx, const struct st_file *f, const char *app)
 {
 	/* "name: command" per line; the command is run by a shell */
@@ -1241,20 +1263,8 @@ static void load_procfile(struct st_ctx *ctx, const struct st_file *f, const cha
 			size_t c0 = k + 1;
 			while (c0 < le && is_blank(s[c0]))
 				c0++;
-			/* a view of the file limited to this line, so offsets stay file offsets */
-			struct sh sh = {.ctx = ctx, .path = f->path, .app = app, .s = s, .n = le};
-			struct scanner sc = {.i = c0, .line = line, .line_off = ls};
-			struct cmd c;
-			c.w = malloc(MAX_WORDS * sizeof(*c.w));
-			if (!c.w) {
-				ctx->oom = 1;
+			if (line_commands(ctx, f, app, le, c0, line, ls) < 0)
 				return;
-			}
-			while (!ctx->oom && read_command(&sh, &sc, &c) == 0)
-				if (c.n)
-					handle_command(&sh, &c);
-			free(c.w);
-			free(sh.vars);
 		}
 		ls = le + 1;
 		line++;
@@ -1281,20 +1291,8 @@ static void load_supervisor(struct st_ctx *ctx, const struct st_file *f, const c
 			while (c0 < le && is_blank(s[c0]))
 				c0++;
 			if (c0 < le && (s[c0] == '=' || s[c0] == ':')) {
-				c0++;
-				struct sh sh = {.ctx = ctx, .path = f->path, .app = app, .s = s, .n = le};
-				struct scanner sc = {.i = c0, .line = line, .line_off = ls};
-				struct cmd c;
-				c.w = malloc(MAX_WORDS * sizeof(*c.w));
-				if (!c.w) {
-					ctx->oom = 1;
+				if (line_commands(ctx, f, app, le, c0 + 1, line, ls) < 0)
 					return;
-				}
-				while (!ctx->oom && read_command(&sh, &sc, &c) == 0)
-					if (c.n)
-						handle_command(&sh, &c);
-				free(c.w);
-				free(sh.vars);
 			}
 		}
 		ls = le + 1;
