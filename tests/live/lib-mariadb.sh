@@ -35,7 +35,11 @@ maria_start() {
 	--defaults-file=*) first=$1; shift ;;
 	esac
 	: >"$dir/server.log"
+	# its own tmpdir: the shared /tmp is cleaned by other programs while the server has temp tables there
+	# ("Error on delete of '/tmp/#sql-temptable-...' (Errcode: 2)" was seen in CI)
+	mkdir -p "$dir/tmp"
 	mariadbd "$first" "$@" --datadir="$dir/data" --user=root --socket="$dir/sock" --port="$port" \
+		--tmpdir="$dir/tmp" \
 		--bind-address=127.0.0.1 --pid-file="$dir/server.pid" --log-error="$dir/server.log" \
 		>>"$dir/server.log" 2>&1 </dev/null &
 	echo $! >"$dir/server.bgpid"
