@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_text.h"
 #include "stacktune/loaders.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -13,22 +14,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct {
 		const char *path, *name;
-	} as[] = {{"web/src/app.js", "app.js"},      {"svc/internal/db.go", "db.go"},   {"app/settings.py", "settings.py"},
-	          {"prisma/schema.prisma", "schema.prisma"}, {"bin/start.sh", "start.sh"}, {"deploy/app.yml", "app.yml"},
-	          {"Dockerfile", "Dockerfile"},        {"tests/test_db.py", "test_db.py"}, {".env", ".env"}};
+	} as[] = {{"web/src/app.js", "app.js"},
+	          {"svc/internal/db.go", "db.go"},
+	          {"app/settings.py", "settings.py"},
+	          {"prisma/schema.prisma", "schema.prisma"},
+	          {"bin/start.sh", "start.sh"},
+	          {"deploy/app.yml", "app.yml"},
+	          {"Dockerfile", "Dockerfile"},
+	          {"tests/test_db.py", "test_db.py"},
+	          {".env", ".env"}};
 	if (size == 0)
 		return 0;
-	/* st_file contents are NUL-terminated and hold no NUL: stop at the first one, like the walker's check */
-	const uint8_t *body = data + 1;
-	size_t n = size - 1;
-	const uint8_t *nul = memchr(body, 0, n);
-	if (nul)
-		n = (size_t)(nul - body);
-	char *buf = malloc(n + 1);
+	size_t n;
+	char *buf = fuzz_text(data + 1, size - 1, &n); /* the first byte picked the kind of file */
 	if (!buf)
 		return 0;
-	memcpy(buf, body, n);
-	buf[n] = '\0';
 	struct st_ctx ctx;
 	st_ctx_init(&ctx);
 	size_t k = data[0] % (sizeof as / sizeof as[0]);

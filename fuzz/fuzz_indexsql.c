@@ -4,19 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_text.h"
 #include "stacktune/index.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const uint8_t *nul = memchr(data, 0, size); /* files hold no NUL: the walker rejects them */
-	size_t n = nul ? (size_t)(nul - data) : size;
-	char *buf = malloc(n + 1);
+	size_t n;
+	char *buf = fuzz_text(data, size, &n);
 	if (!buf)
 		return 0;
-	memcpy(buf, data, n);
-	buf[n] = '\0';
 	struct st_ctx ctx;
 	st_ctx_init(&ctx);
 	struct st_ix_schema s = {0};

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_text.h"
 #include "stacktune/loaders.h"
 
 /* The walker's reader when it is not linked in: includes then find nothing (the fuzzer never touches files). */
@@ -19,14 +20,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	/* st_file contents are NUL-terminated and hold no NUL: stop at the first one, like the walker's check */
-	const uint8_t *nul = memchr(data, 0, size);
-	size_t n = nul ? (size_t)(nul - data) : size;
-	char *buf = malloc(n + 1);
+	size_t n;
+	char *buf = fuzz_text(data, size, &n);
 	if (!buf)
 		return 0;
-	memcpy(buf, data, n);
-	buf[n] = '\0';
 	struct st_ctx ctx;
 	st_ctx_init(&ctx);
 	ctx.root = "/nonexistent-stacktune-fuzz-root";
