@@ -113,6 +113,26 @@ static int fk_covered(struct st_ctx *ctx, const struct st_ix_schema *s, const st
 	return 0;
 }
 
+/* Returns 1 when index i of table is the last one that covers some foreign key of that table, given the indexes
+ * already being dropped: dropping it too would leave the key unindexed. */
+static int fk_needs_index(struct st_ctx *ctx, const struct st_ix_schema *s, const struct by_table *bt,
+                          unsigned char *dropping, size_t i, const char *table)
+{
+	size_t lo, hi;
+	range(bt->fk, s->n_fks, table, &lo, &hi);
+	for (size_t r = lo; r < hi; r++) {
+		const struct st_ix_fk *fk = &s->fks[bt->fk[r].pos];
+		if (!fk_covered(ctx, s, fk, dropping, bt))
+			continue;
+		dropping[i] = 1;
+		int needs = !fk_covered(ctx, s, fk, dropping, bt);
+		dropping[i] = 0;
+		if (needs)
+			return 1;
+	}
+	return 0;
+}
+
 static struct st_finding *add_finding(struct st_ctx *ctx, struct st_findings *out, const char *rule,
                                       enum st_severity sev, const char *msg, const struct st_origin *o)
 {
@@ -382,18 +402,7 @@ static void plan_redundant(struct st_ctx *ctx, const struct st_ix_schema *s, str
 		}
 		if (!keep)
 			continue;
-		/* never drop the last index a foreign key leads with */
-		int fk_needs = 0;
-		range(bt->fk, s->n_fks, a->table, &lo, &hi);
-		for (size_t r = lo; r < hi && !fk_needs; r++) {
-			const struct st_ix_fk *fk = &s->fks[bt->fk[r].pos];
-			if (!fk_covered(ctx, s, fk, dropping, bt))
-				continue;
-			dropping[i] = 1;
-			fk_needs = !fk_covered(ctx, s, fk, dropping, bt);
-			dropping[i] = 0;
-		}
-		if (fk_needs)
+		if (fk_needs_index(ctx, s, bt, dropping, i, a->table)) /* the last index a foreign key leads with */
 			continue;
 		dropping[i] = 1;
 		kept[keep_at] = 1; /* the queries of the dropped index move to it: index-unused must not drop it too */
@@ -521,17 +530,7 @@ static void plan_unused(struct st_ctx *ctx, const struct st_ix_schema *s, struct
 				t = &s->tables[bt->tb[r].pos];
 		if (!t || t->seq_scan + t->idx_scan < s->min_table_scans)
 			continue; /* a table nobody reads says nothing about its indexes */
-		int fk_needs = 0;
-		range(bt->fk, s->n_fks, x->table, &lo, &hi);
-		for (size_t r = lo; r < hi && !fk_needs; r++) {
-			const struct st_ix_fk *fk = &s->fks[bt->fk[r].pos];
-			if (!fk_covered(ctx, s, fk, dropping, bt))
-				continue;
-			dropping[i] = 1;
-			fk_needs = !fk_covered(ctx, s, fk, dropping, bt);
-			dropping[i] = 0;
-		}
-		if (fk_needs)
+		if (fk_needs_index(ctx, s, bt, dropping, i, x->table))
 			continue; /* it backs a foreign key: deletes of parent rows use it even when no query does */
 		dropping[i] = 1;
 		const char *msg = st_arena_printf(

@@ -129,6 +129,20 @@ static const char *default_name(struct sqlfile *f, const char *table, const char
 	return st_ix_name(f->ctx, parts, k);
 }
 
+/* The columns of a constraint: the one column it is written on (an inline constraint), else its list. */
+static const char **constraint_cols(struct sqlfile *f, const char *column, PgQuery__Node **list, size_t n_list,
+                                    size_t *n)
+{
+	if (!column)
+		return names(f, list, n_list, n);
+	const char **cols = st_arena_alloc(&f->ctx->arena, sizeof(*cols));
+	if (cols) {
+		cols[0] = column;
+		*n = 1;
+	}
+	return cols;
+}
+
 static void add_constraint(struct sqlfile *f, const char *table, const PgQuery__Constraint *c, const char *column,
                            long stmt_off, int alter)
 {
@@ -139,15 +153,7 @@ static void add_constraint(struct sqlfile *f, const char *table, const PgQuery__
 	switch (c->contype) {
 	case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
 	case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE: {
-		if (column) {
-			cols = st_arena_alloc(&f->ctx->arena, sizeof(*cols));
-			if (!cols)
-				return;
-			cols[0] = column;
-			n = 1;
-		} else {
-			cols = names(f, c->keys, c->n_keys, &n);
-		}
+		cols = constraint_cols(f, column, c->keys, c->n_keys, &n);
 		if (!cols || !n)
 			return;
 		struct st_ix_index *x = ix_add_index(f->ctx, s);
@@ -168,15 +174,7 @@ static void add_constraint(struct sqlfile *f, const char *table, const PgQuery__
 		break;
 	}
 	case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN: {
-		if (column) {
-			cols = st_arena_alloc(&f->ctx->arena, sizeof(*cols));
-			if (!cols)
-				return;
-			cols[0] = column;
-			n = 1;
-		} else {
-			cols = names(f, c->fk_attrs, c->n_fk_attrs, &n);
-		}
+		cols = constraint_cols(f, column, c->fk_attrs, c->n_fk_attrs, &n);
 		if (!cols || !n)
 			return;
 		struct st_ix_fk *k = ix_add_fk(f->ctx, s);
