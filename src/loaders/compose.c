@@ -472,7 +472,7 @@ static struct st_value typed(struct st_ctx *ctx, const char *kind, const char *n
 	size_t n = strlen(text);
 	int64_t i;
 	struct st_value v;
-	int pg = strcmp(kind, "postgresql") == 0;
+	const struct st_pg_setting *ps = strcmp(kind, "postgresql") == 0 ? st_pg_setting_find(name) : NULL;
 	if (strcmp(kind, "mysql") == 0 || strcmp(kind, "mariadb") == 0) {
 		const struct st_mysql_var *mv = st_mysql_var_find(name);
 		if (mv && mv->type == ST_MYSQL_SIZE && st_size_parse(text, n, ST_UNITS_MYSQL, 1, &i, NULL) == 0)
@@ -487,9 +487,9 @@ static struct st_value typed(struct st_ctx *ctx, const char *kind, const char *n
 			v = st_value_int(i);
 		else
 			v = st_value_string(text);
-	} else if (pg && st_pg_setting_find(name)) {
+	} else if (ps) {
 		const char *err = NULL;
-		if (st_pg_setting_value(st_pg_setting_find(name), st_arena_strdup(&ctx->arena, text), &v, &err) < 0)
+		if (st_pg_setting_value(ps, st_arena_strdup(&ctx->arena, text), &v, &err) < 0)
 			v = st_value_unknown(err);
 	} else if (st_int_parse(text, n, &i, NULL) == 0) {
 		v = st_value_int(i);
